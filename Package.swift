@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// dcmscrub: de-identify DICOM headers and burned-in pixel text, review it in a terminal, prove the result.
+import PackageDescription
+
+let dcmtkLibraries = ["dcmdata", "dcmimgle", "dcmimage", "dcmjpeg", "dcmjpls", "dcmnet", "oflog", "ofstd"]
+
+let package = Package(
+    name: "dcmscrub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dcmscrub", targets: ["dcmscrub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "CDCMTK",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("stdc++")]
+        ),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract"),
+        .systemLibrary(name: "CSixel", pkgConfig: "libsixel"),
+        .systemLibrary(name: "CNcursesw"),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "CDCMTK",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/ps3.15-annex-e.tsv"), .copy("Resources/tcia-private-tag-kb.csv")]
+        ),
+        .target(name: "Render", dependencies: ["Engine", "CSixel"]),
+        .target(name: "Review", dependencies: ["Engine"]),
+        .target(name: "TUI", dependencies: ["Review", "Render", "CNcursesw"]),
+        .executableTarget(
+            name: "dcmscrub",
+            dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

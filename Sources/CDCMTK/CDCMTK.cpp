@@ -1,0 +1,716 @@
+// CDCMTK: implements the extern "C" facade of CDCMTK.h with DCMTK 3.6.7 (dcmdata and its decoders).
+#include "CDCMTK.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctk.h"
+#include "dcmtk/dcmdata/dcfcache.h"
+#include "dcmtk/dcmdata/dcpixel.h"
+#include "dcmtk/dcmdata/dcrledrg.h"
+#include "dcmtk/dcmdata/dcspchrs.h"
+#include "dcmtk/dcmdata/dcvrsv.h"
+#include "dcmtk/dcmdata/dcvruv.h"
+#include "dcmtk/dcmjpeg/djdecode.h"
+#include "dcmtk/dcmjpls/djdecode.h"
+#include "dcmtk/oflog/oflog.h"
+#include "dcmtk/ofstd/ofconsol.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+struct cdcm_file {
+    DcmFileFormat format;
+    // What cdcm_save writes when no syntax is given: the syntax read, or Explicit VR Little Endian
+    // once the pixels were replaced (or for a new file).
+    E_TransferSyntax xfer = EXS_LittleEndianExplicit;
+};
+
+namespace {
+
+// A stream that swallows everything, for DCMTK code that writes to ofConsole directly.
+class NullBuffer : public std::streambuf {
+protected:
+    int overflow(int c) override { return traits_type::not_eof(c); }
+    std::streamsize xsputn(const char *, std::streamsize n) override { return n; }
+};
+
+void fail(char *err, size_t errlen, const std::string &message) {
+    if (err != nullptr && errlen > 0) std::snprintf(err, errlen, "%s", message.c_str());
+}
+
+void failDCMTK(char *err, size_t errlen, const char *what, const OFCondition &cond) {
+    fail(err, errlen, std::string(what) + " (DCMTK: " + cond.text() + ")");
+}
+
+DcmItem *asItem(cdcm_item *item) { return reinterpret_cast<DcmItem *>(item); }
+cdcm_item *asHandle(DcmItem *item) { return reinterpret_cast<cdcm_item *>(item); }
+
+DcmElement *elementAt(cdcm_item *item, size_t index) {
+    if (item == nullptr) return nullptr;
+    return asItem(item)->getElement(static_cast<unsigned long>(index));
+}
+
+// The VR a DICOM writer would use: DCMTK's internal ones (ox, xs, lt, up...) become standard ones.
+DcmEVR standardVR(const DcmElement *element) {
+    return DcmVR(const_cast<DcmElement *>(element)->getVR()).getValidEVR();
+}
+
+bool isStringVR(DcmEVR vr) {
+    switch (vr) {
+    case EVR_AE: case EVR_AS: case EVR_CS: case EVR_DA: case EVR_DS: case EVR_DT: case EVR_IS:
+    case EVR_LO: case EVR_LT: case EVR_PN: case EVR_SH: case EVR_ST: case EVR_TM: case EVR_UC:
+    case EVR_UI: case EVR_UR: case EVR_UT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isEncapsulatedPixelData(DcmElement *element) {
+    DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(element);
+    if (pixels == nullptr) return false;
+    E_TransferSyntax xfer = EXS_Unknown;
+    const DcmRepresentationParameter *param = nullptr;
+    pixels->getCurrentRepresentationKey(xfer, param);
+    return DcmXfer(xfer).isEncapsulated();
+}
+
+// Every binary getter hands out the same internal buffer (in local byte order); only the typed
+// accessor that matches the element's class succeeds, hence the switch.
+OFCondition rawBinaryValue(DcmElement *element, const uint8_t **out) {
+    union {
+        Uint8 *u8; Sint16 *s16; Uint16 *u16; Sint32 *s32; Uint32 *u32;
+        Float32 *f32; Float64 *f64; Sint64 *s64; Uint64 *u64;
+    } p;
+    p.u8 = nullptr;
+    OFCondition cond = EC_IllegalCall;
+    const void *data = nullptr;
+    switch (standardVR(element)) {
+    case EVR_OB: case EVR_UN: cond = element->getUint8Array(p.u8); data = p.u8; break;
+    case EVR_OW: case EVR_US: case EVR_AT: cond = element->getUint16Array(p.u16); data = p.u16; break;
+    case EVR_SS: cond = element->getSint16Array(p.s16); data = p.s16; break;
+    case EVR_UL: case EVR_OL: cond = element->getUint32Array(p.u32); data = p.u32; break;
+    case EVR_SL: cond = element->getSint32Array(p.s32); data = p.s32; break;
+    case EVR_FL: case EVR_OF: cond = element->getFloat32Array(p.f32); data = p.f32; break;
+    case EVR_FD: case EVR_OD: cond = element->getFloat64Array(p.f64); data = p.f64; break;
+    case EVR_SV: cond = element->getSint64Array(p.s64); data = p.s64; break;
+    case EVR_UV: case EVR_OV: cond = element->getUint64Array(p.u64); data = p.u64; break;
+    default: break;
+    }
+    *out = static_cast<const uint8_t *>(data);
+    return cond;
+}
+
+template <typename T>
+std::vector<T> aligned(const uint8_t *bytes, size_t len) {
+    std::vector<T> values(len / sizeof(T));
+    if (!values.empty()) std::memcpy(values.data(), bytes, values.size() * sizeof(T));
+    return values;
+}
+
+// Stores bytes as the element's value. Strings bypass the VR classes' putString overrides
+// (UI turns "=Name" into a UID), so the bytes land exactly as given.
+OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
+    if (len > 0xFFFFFFFEu) return EC_ElemLengthExceeds32BitField;
+    if (value == nullptr) len = 0;
+    DcmEVR vr = standardVR(element);
+    if (DcmByteString *string = dynamic_cast<DcmByteString *>(element)) {
+        return string->DcmByteString::putString(len == 0 ? "" : reinterpret_cast<const char *>(value),
+                                                static_cast<Uint32>(len));
+    }
+    if (vr == EVR_SQ) return EC_IllegalCall;
+    size_t unit = 1;
+    switch (vr) {
+    case EVR_OW: case EVR_US: case EVR_SS: case EVR_AT: unit = 2; break;
+    case EVR_UL: case EVR_OL: case EVR_SL: case EVR_FL: case EVR_OF: unit = 4; break;
+    case EVR_FD: case EVR_OD: case EVR_SV: case EVR_UV: case EVR_OV: unit = 8; break;
+    default: break;
+    }
+    if (len % unit != 0) return EC_InvalidValue;
+    const unsigned long count = static_cast<unsigned long>(len / unit);
+    if (count == 0) {
+        // Typed puts refuse empty arrays on some classes; an empty Uint8 array clears any of them
+        // (DcmPixelData also drops its other representations).
+        if (dynamic_cast<DcmPixelData *>(element) != nullptr) return element->putUint8Array(nullptr, 0);
+        element->clear();
+        return EC_Normal;
+    }
+    switch (vr) {
+    case EVR_OW: case EVR_US: case EVR_AT: return element->putUint16Array(aligned<Uint16>(value, len).data(), count);
+    case EVR_SS: return element->putSint16Array(aligned<Sint16>(value, len).data(), count);
+    case EVR_UL: case EVR_OL: return element->putUint32Array(aligned<Uint32>(value, len).data(), count);
+    case EVR_SL: return element->putSint32Array(aligned<Sint32>(value, len).data(), count);
+    case EVR_FL: case EVR_OF: return element->putFloat32Array(aligned<Float32>(value, len).data(), count);
+    case EVR_FD: case EVR_OD: return element->putFloat64Array(aligned<Float64>(value, len).data(), count);
+    case EVR_SV:
+        if (DcmSigned64bitVeryLong *e = dynamic_cast<DcmSigned64bitVeryLong *>(element))
+            return e->putSint64Array(aligned<Sint64>(value, len).data(), count);
+        return EC_IllegalCall;
+    case EVR_UV: case EVR_OV:
+        if (DcmUnsigned64bitVeryLong *e = dynamic_cast<DcmUnsigned64bitVeryLong *>(element))
+            return e->putUint64Array(aligned<Uint64>(value, len).data(), count);
+        return EC_IllegalCall;
+    default:
+        return element->putUint8Array(value, count);
+    }
+}
+
+// Creates an element for (group, element) with the given VR (dictionary VR when NULL), stores
+// the bytes and inserts it, replacing an existing one.
+int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
+               const uint8_t *value, size_t len, bool wantString) {
+    if (item == nullptr) return -1;
+    DcmTag tag(group, element);
+    if (vr != nullptr) {
+        DcmVR dvr(vr);
+        if (!dvr.isStandard() || std::strlen(vr) != 2) return -1;
+        tag.setVR(dvr);
+    }
+    DcmEVR evr = DcmVR(tag.getEVR()).getValidEVR();
+    if (evr == EVR_SQ) return -1;
+    DcmElement *elem = nullptr;
+    if (DcmItem::newDicomElementWithVR(elem, tag).bad() || elem == nullptr) return -1;
+    // Text for a binary VR (US, FD, ...) is parsed by DCMTK as numbers separated by backslashes.
+    const bool parse = wantString && !isStringVR(evr);
+    const OFCondition put = parse
+        ? elem->putString(std::string(reinterpret_cast<const char *>(value), len).c_str())
+        : putRawValue(elem, value, len);
+    if (put.bad() || asItem(item)->insert(elem, OFTrue).bad()) {
+        delete elem;
+        return -1;
+    }
+    return 0;
+}
+
+struct PixelGeometry {
+    cdcm_pixel_info info;
+    DcmPixelData *pixels;
+};
+
+bool readGeometry(cdcm_file *file, PixelGeometry &g, char *err, size_t errlen) {
+    std::memset(&g, 0, sizeof g);
+    DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
+    if (ds == nullptr) { fail(err, errlen, "no dataset"); return false; }
+    DcmElement *elem = nullptr;
+    if (ds->findAndGetElement(DCM_PixelData, elem).bad() || elem == nullptr) {
+        fail(err, errlen, "no Pixel Data");
+        return false;
+    }
+    g.pixels = dynamic_cast<DcmPixelData *>(elem);
+    if (g.pixels == nullptr) { fail(err, errlen, "Pixel Data has an unexpected VR"); return false; }
+    Uint16 rows = 0, columns = 0, samples = 1, allocated = 0, stored = 0, representation = 0, planar = 0;
+    if (ds->findAndGetUint16(DCM_Rows, rows).bad() || ds->findAndGetUint16(DCM_Columns, columns).bad() ||
+        ds->findAndGetUint16(DCM_BitsAllocated, allocated).bad() || rows == 0 || columns == 0 || allocated == 0) {
+        fail(err, errlen, "Pixel Data without Rows, Columns or Bits Allocated");
+        return false;
+    }
+    ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
+    if (samples == 0) samples = 1;
+    if (ds->findAndGetUint16(DCM_BitsStored, stored).bad()) stored = allocated;
+    ds->findAndGetUint16(DCM_PixelRepresentation, representation);
+    ds->findAndGetUint16(DCM_PlanarConfiguration, planar);
+    Sint32 frames = 1;
+    if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+    OFString photometric;
+    ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+
+    uint64_t samplesPerFrame = uint64_t(rows) * columns * samples;
+    uint64_t frameBytes = allocated == 1 ? (samplesPerFrame + 7) / 8 : samplesPerFrame * ((allocated + 7u) / 8u);
+    if (frameBytes > 0xFFFFFFFEu || frameBytes * uint64_t(frames) > 0xFFFFFFFEu) {
+        fail(err, errlen, "Pixel Data geometry exceeds 4 GB");
+        return false;
+    }
+    g.info.rows = rows;
+    g.info.columns = columns;
+    g.info.frames = static_cast<uint32_t>(frames);
+    g.info.samples_per_pixel = samples;
+    g.info.bits_allocated = allocated;
+    g.info.bits_stored = stored;
+    g.info.pixel_representation = representation;
+    g.info.planar_configuration = planar;
+    std::snprintf(g.info.photometric, sizeof g.info.photometric, "%s", photometric.c_str());
+    g.info.frame_bytes = static_cast<uint32_t>(frameBytes);
+    return true;
+}
+
+bool isJPEG2000(E_TransferSyntax xfer) {
+    return xfer == EXS_JPEG2000LosslessOnly || xfer == EXS_JPEG2000 ||
+           xfer == EXS_JPEG2000MulticomponentLosslessOnly || xfer == EXS_JPEG2000Multicomponent;
+}
+
+// Colour-by-plane (RRR..GGG..BBB) to colour-by-pixel (RGBRGB..), in place.
+void interleavePlanes(uint8_t *buffer, size_t pixels, size_t samples, size_t bytesPerSample) {
+    std::vector<uint8_t> planes(buffer, buffer + pixels * samples * bytesPerSample);
+    for (size_t p = 0; p < pixels; ++p)
+        for (size_t s = 0; s < samples; ++s)
+            std::memcpy(buffer + (p * samples + s) * bytesPerSample,
+                        planes.data() + (s * pixels + p) * bytesPerSample, bytesPerSample);
+}
+
+bool isValidUTF8(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t extra = 0;
+        uint32_t cp = c;
+        if (c < 0x80) { ++i; continue; }
+        if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
+        else return false;
+        if (n - i <= extra) return false;
+        for (size_t k = 1; k <= extra; ++k) {
+            const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        const uint32_t minimum[4] = {0, 0x80, 0x800, 0x10000};
+        if (cp < minimum[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+} // namespace
+
+extern "C" {
+
+void cdcm_init(void) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        static NullBuffer nullBuffer;
+        static std::ostream nullStream(&nullBuffer);
+        OFLog::configure(OFLogger::OFF_LOG_LEVEL);
+        ofConsole.setCerr(&nullStream);
+        ofConsole.setCout(&nullStream);
+        // Keep string values as stored: DCMTK would otherwise strip trailing padding and
+        // whitespace inside UIDs while reading.
+        dcmEnableAutomaticInputDataCorrection.set(OFFalse);
+        DJDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+        DcmRLEDecoderRegistration::registerCodecs();
+    });
+}
+
+// MARK: files
+
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, char *err, size_t errlen) {
+    if (has_preamble != nullptr) *has_preamble = 0;
+    if (path == nullptr) { fail(err, errlen, "no path"); return nullptr; }
+    struct stat st;
+    if (stat(path, &st) != 0) { fail(err, errlen, "cannot read file"); return nullptr; }
+    if (!S_ISREG(st.st_mode)) { fail(err, errlen, "not a regular file"); return nullptr; }
+    if (max_bytes != 0 && uint64_t(st.st_size) > max_bytes) {
+        fail(err, errlen, "file is larger than the size limit");
+        return nullptr;
+    }
+    unsigned char head[132];
+    size_t headLength = 0;
+    if (FILE *fp = std::fopen(path, "rb")) {
+        headLength = std::fread(head, 1, sizeof head, fp);
+        std::fclose(fp);
+    } else {
+        fail(err, errlen, "cannot read file");
+        return nullptr;
+    }
+    const bool preamble = headLength == sizeof head && std::memcmp(head + 128, "DICM", 4) == 0;
+    // DCMTK parses any bytes as a bare dataset. One without preamble must begin with a low group
+    // (command, meta, directory or the identifying group 0008) in either byte order.
+    if (!preamble) {
+        const unsigned little = headLength >= 2 ? unsigned(head[0] | head[1] << 8) : 0xFFFFu;
+        const unsigned big = headLength >= 2 ? unsigned(head[0] << 8 | head[1]) : 0xFFFFu;
+        if (headLength < 8 || (little > 0x0008 && big > 0x0008)) {
+            fail(err, errlen, "not DICOM (no preamble and no data element at the start)");
+            return nullptr;
+        }
+    }
+
+    cdcm_file *file = new cdcm_file;
+    OFCondition cond = file->format.loadFile(path, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+    DcmDataset *ds = file->format.getDataset();
+    if (cond.good()) {
+        // Values longer than DCM_MaxReadLength stay in the file until used; reading them now is
+        // the only way to notice a file cut off inside its Pixel Data.
+        cond = file->format.loadAllDataIntoMemory();
+    }
+    if (cond.bad()) {
+        failDCMTK(err, errlen, "truncated or malformed DICOM", cond);
+        delete file;
+        return nullptr;
+    }
+    DcmMetaInfo *meta = file->format.getMetaInfo();
+    bool hasMeta = meta != nullptr && meta->card() > 0;
+    if (ds == nullptr || ds->card() == 0 ||
+        (!hasMeta && (ds->getElement(0) == nullptr || ds->getElement(0)->getGTag() > 0x0008))) {
+        fail(err, errlen, "not DICOM (no data elements)");
+        delete file;
+        return nullptr;
+    }
+    E_TransferSyntax xfer = ds->getOriginalXfer();
+    file->xfer = xfer == EXS_Unknown ? EXS_LittleEndianExplicit : xfer;
+    if (has_preamble != nullptr) *has_preamble = preamble ? 1 : 0;
+    return file;
+}
+
+cdcm_file *cdcm_new(void) {
+    cdcm_file *file = new cdcm_file;
+    file->xfer = EXS_LittleEndianExplicit;
+    return file;
+}
+
+void cdcm_close(cdcm_file *file) { delete file; }
+
+cdcm_item *cdcm_dataset(cdcm_file *file) {
+    return file == nullptr ? nullptr : asHandle(file->format.getDataset());
+}
+
+cdcm_item *cdcm_meta(cdcm_file *file) {
+    return file == nullptr ? nullptr : asHandle(file->format.getMetaInfo());
+}
+
+size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen) {
+    if (file == nullptr || file->xfer == EXS_Unknown) return 0;
+    const char *uid = DcmXfer(file->xfer).getXferID();
+    if (uid == nullptr || *uid == '\0') return 0;
+    if (out != nullptr && outlen > 0) std::snprintf(out, outlen, "%s", uid);
+    return std::strlen(uid);
+}
+
+int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen) {
+    if (file == nullptr || path == nullptr) { fail(err, errlen, "no file or path"); return -1; }
+    DcmDataset *ds = file->format.getDataset();
+    DcmMetaInfo *meta = file->format.getMetaInfo();
+    if (ds == nullptr || meta == nullptr) { fail(err, errlen, "no dataset"); return -1; }
+
+    E_TransferSyntax target = file->xfer;
+    if (transfer_syntax != nullptr) {
+        target = DcmXfer(transfer_syntax).getXfer();
+        if (target == EXS_Unknown || target == EXS_BigEndianImplicit) {
+            fail(err, errlen, "unknown or unsupported transfer syntax");
+            return -1;
+        }
+        if (DcmXfer(target).isEncapsulated() && target != file->xfer) {
+            fail(err, errlen, "only uncompressed transfer syntaxes can be written");
+            return -1;
+        }
+    }
+    // Lazily loaded values would be read from the file this may overwrite.
+    OFCondition cond = file->format.loadAllDataIntoMemory();
+    if (cond.bad()) { failDCMTK(err, errlen, "cannot read the remaining data of the file", cond); return -1; }
+    if (!DcmXfer(target).isEncapsulated() && !ds->canWriteXfer(target)) {
+        cond = ds->chooseRepresentation(target, nullptr);
+        if (cond.bad() || !ds->canWriteXfer(target)) {
+            failDCMTK(err, errlen, "cannot convert the pixel data to the requested transfer syntax", cond);
+            return -1;
+        }
+    }
+    if (!ds->canWriteXfer(target)) {
+        fail(err, errlen, "the pixel data cannot be written in this transfer syntax");
+        return -1;
+    }
+
+    // EWM_fileformat keeps non-empty meta values and updateMeta searches nested items, so the
+    // SOP UIDs are mirrored from the dataset's own top level here.
+    const DcmTagKey pairs[2][2] = {{DCM_SOPClassUID, DCM_MediaStorageSOPClassUID},
+                                   {DCM_SOPInstanceUID, DCM_MediaStorageSOPInstanceUID}};
+    for (const auto &pair : pairs) {
+        OFString uid;
+        if (ds->findAndGetOFStringArray(pair[0], uid).good() && !uid.empty())
+            meta->putAndInsertString(pair[1], uid.c_str());
+        else
+            meta->findAndDeleteElement(pair[1]);
+    }
+
+    cond = file->format.saveFile(path, target, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
+    if (cond.bad()) { failDCMTK(err, errlen, "cannot write file", cond); return -1; }
+
+    // DCMTK writes back the preamble it read; it may hold anything (TIFF headers of
+    // dual-personality files), so the written file gets the neutral all-zero preamble.
+    FILE *fp = std::fopen(path, "r+b");
+    if (fp == nullptr) { fail(err, errlen, "cannot reopen the written file"); return -1; }
+    static const unsigned char zeros[DCM_PreambleLen] = {0};
+    bool ok = std::fwrite(zeros, 1, sizeof zeros, fp) == sizeof zeros;
+    ok = std::fclose(fp) == 0 && ok;
+    if (!ok) { fail(err, errlen, "cannot clear the preamble of the written file"); return -1; }
+    return 0;
+}
+
+// MARK: walking
+
+size_t cdcm_count(cdcm_item *item) {
+    return item == nullptr ? 0 : asItem(item)->card();
+}
+
+int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr || out == nullptr) return -1;
+    std::memset(out, 0, sizeof *out);
+    out->group = e->getGTag();
+    out->element = e->getETag();
+    DcmEVR vr = standardVR(e);
+    const char *name = DcmVR(vr).getVRName();
+    if (name == nullptr || std::strlen(name) != 2) name = "UN";
+    std::memcpy(out->vr, name, 2);
+    out->vr[2] = '\0';
+    out->length = e->getLength();
+    out->vm = static_cast<uint32_t>(e->getVM());
+    out->is_sequence = vr == EVR_SQ ? 1 : 0;
+    out->is_string = (isStringVR(vr) && dynamic_cast<DcmByteString *>(e) != nullptr) ? 1 : 0;
+    return 0;
+}
+
+int cdcm_get_string(cdcm_item *item, size_t index, char **out, size_t *len) {
+    DcmByteString *s = dynamic_cast<DcmByteString *>(elementAt(item, index));
+    if (s == nullptr || out == nullptr) return -1;
+    char *value = nullptr;
+    Uint32 n = 0;
+    if (s->getString(value, n).bad()) return -1;
+    if (value == nullptr) n = 0;
+    char *copy = static_cast<char *>(std::malloc(size_t(n) + 1));
+    if (copy == nullptr) return -1;
+    if (n > 0) std::memcpy(copy, value, n);
+    copy[n] = '\0';
+    *out = copy;
+    if (len != nullptr) *len = n;
+    return 0;
+}
+
+int cdcm_get_bytes(cdcm_item *item, size_t index, const uint8_t **out, size_t *len) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr || out == nullptr) return -1;
+    static const uint8_t empty[1] = {0};
+    if (standardVR(e) == EVR_SQ || e->isLeaf() == OFFalse || isEncapsulatedPixelData(e)) return -1;
+    const uint8_t *data = nullptr;
+    size_t n = e->getLength();
+    if (DcmByteString *s = dynamic_cast<DcmByteString *>(e)) {
+        char *value = nullptr;
+        Uint32 sn = 0;
+        if (s->getString(value, sn).bad()) return -1;
+        data = reinterpret_cast<const uint8_t *>(value);
+        n = value == nullptr ? 0 : sn;
+    } else if (n > 0) {
+        if (rawBinaryValue(e, &data).bad()) return -1;
+        n = e->getLength(); // loading a value can align its length
+    }
+    *out = data == nullptr ? empty : data;
+    if (len != nullptr) *len = data == nullptr ? 0 : n;
+    return 0;
+}
+
+size_t cdcm_seq_count(cdcm_item *item, size_t index) {
+    DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(elementAt(item, index));
+    return sq == nullptr ? 0 : sq->card();
+}
+
+cdcm_item *cdcm_seq_item(cdcm_item *item, size_t index, size_t item_index) {
+    DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(elementAt(item, index));
+    if (sq == nullptr || item_index >= sq->card()) return nullptr;
+    return asHandle(sq->getItem(static_cast<unsigned long>(item_index)));
+}
+
+long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {
+    if (item == nullptr) return -1;
+    DcmItem *it = asItem(item);
+    long index = 0;
+    for (DcmObject *o = it->nextInContainer(nullptr); o != nullptr; o = it->nextInContainer(o), ++index) {
+        if (o->getGTag() == group && o->getETag() == element) return index;
+    }
+    return -1;
+}
+
+// MARK: editing
+
+int cdcm_set_string(cdcm_item *item, size_t index, const char *value, size_t len) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr || dynamic_cast<DcmByteString *>(e) == nullptr) return -1;
+    return putRawValue(e, reinterpret_cast<const uint8_t *>(value), len).good() ? 0 : -1;
+}
+
+int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t len) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr || standardVR(e) == EVR_SQ || !e->isLeaf()) return -1;
+    if (dynamic_cast<DcmPixelData *>(e) != nullptr) {
+        // Only native samples can be set; every other representation must go.
+        DcmPixelData *pixels = static_cast<DcmPixelData *>(e);
+        OFCondition cond = standardVR(e) == EVR_OW && len % 2 == 0 && len > 0
+                               ? pixels->putUint16Array(aligned<Uint16>(value, len).data(), len / 2)
+                               : pixels->putUint8Array(value, static_cast<unsigned long>(len));
+        if (cond.bad()) return -1;
+        pixels->removeAllButCurrentRepresentations();
+        return 0;
+    }
+    return putRawValue(e, value, len).good() ? 0 : -1;
+}
+
+int cdcm_clear(cdcm_item *item, size_t index) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr) return -1;
+    if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {
+        return sq->clear().good() ? 0 : -1;
+    }
+    if (DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(e)) {
+        // clear() alone would keep the compressed representation that a save writes.
+        if (pixels->putUint8Array(nullptr, 0).bad()) return -1;
+        pixels->removeAllButCurrentRepresentations();
+        return 0;
+    }
+    return e->clear().good() ? 0 : -1;
+}
+
+int cdcm_remove(cdcm_item *item, size_t index) {
+    if (item == nullptr || index >= asItem(item)->card()) return -1;
+    DcmElement *e = asItem(item)->remove(static_cast<unsigned long>(index));
+    if (e == nullptr) return -1;
+    delete e;
+    return 0;
+}
+
+int cdcm_put_string(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
+                    const char *value, size_t len) {
+    return putElement(item, group, element, vr, reinterpret_cast<const uint8_t *>(value), len, true);
+}
+
+int cdcm_put_bytes(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
+                   const uint8_t *value, size_t len) {
+    return putElement(item, group, element, vr, value, len, false);
+}
+
+cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element) {
+    if (item == nullptr) return nullptr;
+    DcmItem *created = nullptr;
+    DcmTag tag(group, element, EVR_SQ);
+    if (asItem(item)->findOrCreateSequenceItem(tag, created, -2).bad()) return nullptr;
+    return asHandle(created);
+}
+
+// MARK: text
+
+int cdcm_convert_dataset_to_utf8(cdcm_file *file, char *err, size_t errlen) {
+    if (file == nullptr) { fail(err, errlen, "no file"); return -1; }
+    if (!DcmSpecificCharacterSet::isConversionAvailable()) {
+        fail(err, errlen, "character set conversion is not available in this DCMTK");
+        return -1;
+    }
+    // Values that do not convert are an error, not silently replaced: the caller quarantines.
+    OFCondition cond = file->format.getDataset()->convertToUTF8();
+    if (cond.bad()) { failDCMTK(err, errlen, "the character set does not convert to UTF-8", cond); return -1; }
+    return 0;
+}
+
+int cdcm_to_utf8(const char *charset, const char *bytes, size_t len, char **out, size_t *outlen,
+                 char *err, size_t errlen) {
+    if (out == nullptr) { fail(err, errlen, "no output"); return -1; }
+    if (bytes == nullptr) len = 0;
+    OFString converted;
+    DcmSpecificCharacterSet converter;
+    if (DcmSpecificCharacterSet::isConversionAvailable()) {
+        OFCondition cond = converter.selectCharacterSet(charset == nullptr ? "" : charset, "ISO_IR 192");
+        if (cond.bad()) { failDCMTK(err, errlen, "unknown or unsupported character set", cond); return -1; }
+        cond = converter.convertString(len == 0 ? "" : bytes, len, converted);
+        if (cond.bad()) { failDCMTK(err, errlen, "text does not convert from its character set", cond); return -1; }
+    } else {
+        fail(err, errlen, "character set conversion is not available in this DCMTK");
+        return -1;
+    }
+    // ASCII and UTF-8 sources are passed through unchecked by DCMTK.
+    if (!isValidUTF8(converted.c_str(), converted.length())) {
+        fail(err, errlen, "text does not convert from its character set");
+        return -1;
+    }
+    char *copy = static_cast<char *>(std::malloc(converted.length() + 1));
+    if (copy == nullptr) { fail(err, errlen, "out of memory"); return -1; }
+    std::memcpy(copy, converted.c_str(), converted.length());
+    copy[converted.length()] = '\0';
+    *out = copy;
+    if (outlen != nullptr) *outlen = converted.length();
+    return 0;
+}
+
+// MARK: pixels
+
+int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t errlen) {
+    PixelGeometry g;
+    if (out == nullptr || !readGeometry(file, g, err, errlen)) return -1;
+    *out = g.info;
+    return 0;
+}
+
+int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t buflen,
+                      char *photometric_out, char *err, size_t errlen) {
+    PixelGeometry g;
+    if (!readGeometry(file, g, err, errlen)) return -1;
+    if (buffer == nullptr || buflen < g.info.frame_bytes) { fail(err, errlen, "frame buffer too small"); return -1; }
+    if (frame >= g.info.frames) { fail(err, errlen, "frame number out of range"); return -1; }
+    E_TransferSyntax xfer = EXS_Unknown;
+    const DcmRepresentationParameter *param = nullptr;
+    g.pixels->getCurrentRepresentationKey(xfer, param);
+    if (isJPEG2000(xfer)) { fail(err, errlen, "JPEG 2000 is not supported"); return -1; }
+
+    DcmDataset *ds = file->format.getDataset();
+    Uint32 startFragment = 0;
+    DcmFileCache cache;
+    OFString colorModel;
+    // DCMTK wants an even buffer size; frame_bytes of one odd 8-bit frame would otherwise fail.
+    Uint32 bufSize = static_cast<Uint32>(buflen > 0xFFFFFFFEu ? 0xFFFFFFFEu : buflen);
+    std::vector<uint8_t> spare;
+    uint8_t *target = buffer;
+    if (bufSize % 2 != 0) {
+        spare.resize(size_t(bufSize) + 1);
+        target = spare.data();
+        bufSize += 1;
+    }
+    OFCondition cond = g.pixels->getUncompressedFrame(ds, frame, startFragment, target, bufSize, colorModel, &cache);
+    if (cond.bad()) { failDCMTK(err, errlen, "cannot decode frame", cond); return -1; }
+    if (target != buffer) std::memcpy(buffer, target, g.info.frame_bytes);
+
+    // All DCMTK decoders (and native frames) deliver the layout that Planar Configuration names.
+    if (g.info.samples_per_pixel > 1 && g.info.planar_configuration == 1 && g.info.bits_allocated >= 8) {
+        interleavePlanes(buffer, size_t(g.info.rows) * g.info.columns, g.info.samples_per_pixel,
+                         (g.info.bits_allocated + 7u) / 8u);
+    }
+    if (photometric_out != nullptr) {
+        const char *model = colorModel.empty() ? g.info.photometric : colorModel.c_str();
+        std::snprintf(photometric_out, 32, "%s", model);
+    }
+    return 0;
+}
+
+int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
+                        char *err, size_t errlen) {
+    PixelGeometry g;
+    if (!readGeometry(file, g, err, errlen)) return -1;
+    uint64_t expected = uint64_t(g.info.frame_bytes) * g.info.frames;
+    if (pixels == nullptr || len != expected) { fail(err, errlen, "pixel buffer does not match the image geometry"); return -1; }
+    DcmDataset *ds = file->format.getDataset();
+    OFCondition cond;
+    if (g.info.bits_allocated > 8) {
+        cond = g.pixels->putUint16Array(aligned<Uint16>(pixels, len).data(), static_cast<unsigned long>(len / 2));
+        if (cond.good()) cond = g.pixels->setVR(EVR_OW);
+    } else {
+        cond = g.pixels->putUint8Array(pixels, static_cast<unsigned long>(len));
+        if (cond.good()) cond = g.pixels->setVR(EVR_OB);
+    }
+    if (cond.bad()) { failDCMTK(err, errlen, "cannot store the pixels", cond); return -1; }
+    // Without this a save in the old syntax would pick the cached compressed original again.
+    g.pixels->removeAllButCurrentRepresentations();
+    if (photometric != nullptr && *photometric != '\0') {
+        cond = ds->putAndInsertString(DCM_PhotometricInterpretation, photometric);
+        if (cond.bad()) { failDCMTK(err, errlen, "cannot set Photometric Interpretation", cond); return -1; }
+    }
+    if (g.info.samples_per_pixel > 1) {
+        cond = ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
+        if (cond.bad()) { failDCMTK(err, errlen, "cannot set Planar Configuration", cond); return -1; }
+    }
+    file->xfer = EXS_LittleEndianExplicit;
+    return 0;
+}
+
+void cdcm_free(void *pointer) { std::free(pointer); }
+
+} // extern "C"

@@ -1,0 +1,135 @@
+// CDCMTK: the extern "C" facade over DCMTK that Engine.DicomFile wraps. Opaque handles, prefixed names.
+//
+// Conventions: functions returning int return 0 on success and -1 on failure; on failure a one-line
+// reason is written into `err` (never a value from the file). Items are borrowed from their file and
+// stay valid until the element holding them is removed or the file is closed. Indexes address the
+// elements of one item in tag order and shift after a removal or insertion.
+#ifndef CDCMTK_H
+#define CDCMTK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cdcm_file cdcm_file; // DcmFileFormat
+typedef struct cdcm_item cdcm_item; // DcmItem: the dataset, the meta header, or a sequence item
+
+typedef struct {
+    uint16_t group;
+    uint16_t element;
+    char vr[3];         // two letters and NUL, as DCMTK sees the element (UN when unknown)
+    uint32_t length;    // value length in bytes as held in memory
+    uint32_t vm;        // value multiplicity
+    int32_t is_sequence; // 1 for SQ
+    int32_t is_string;   // 1 for string VRs (AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT)
+} cdcm_element_info;
+
+typedef struct {
+    uint32_t rows;
+    uint32_t columns;
+    uint32_t frames;
+    uint16_t samples_per_pixel;
+    uint16_t bits_allocated;
+    uint16_t bits_stored;
+    uint16_t pixel_representation;
+    uint16_t planar_configuration;
+    char photometric[32];          // PhotometricInterpretation as stored
+    uint32_t frame_bytes;          // bytes of one decoded frame
+} cdcm_pixel_info;
+
+/// Registers the JPEG, JPEG-LS and RLE decoders and sends DCMTK's log away from stderr.
+/// Call once per process before any thread starts; later calls do nothing.
+void cdcm_init(void);
+
+// MARK: files
+
+/// Reads a file: with or without preamble and meta header, any transfer syntax DCMTK knows.
+/// `max_bytes` refuses larger files before reading (0: no limit). `has_preamble` receives 1 when
+/// the file starts with the 128-byte preamble and "DICM".
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, char *err, size_t errlen);
+/// An empty file with an empty meta header and dataset, for writing new objects (test data).
+cdcm_file *cdcm_new(void);
+void cdcm_close(cdcm_file *file);
+cdcm_item *cdcm_dataset(cdcm_file *file);
+cdcm_item *cdcm_meta(cdcm_file *file);
+/// The transfer syntax UID the dataset was read in (or will be written in), e.g. "1.2.840.10008.1.2.1".
+/// Returns the number of bytes written (without NUL), 0 when unknown.
+size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen);
+
+/// Writes the file to `path` (overwriting), in the transfer syntax it was read in, unchanged pixel
+/// data representation, with a meta header whose SOP Class / Instance UIDs follow the dataset.
+/// `transfer_syntax` NULL keeps the original; otherwise a UID to write in (uncompressed ones only).
+int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen);
+
+// MARK: walking
+
+size_t cdcm_count(cdcm_item *item);
+int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out);
+/// The element's value as stored (all values joined by backslash, no charset conversion, trailing
+/// padding kept). `*out` is malloc'ed (NUL-terminated, `*len` without the NUL); free with cdcm_free.
+int cdcm_get_string(cdcm_item *item, size_t index, char **out, size_t *len);
+/// The element's raw value bytes in memory (little endian for binary VRs). Borrowed: valid until the
+/// element changes. Fails for sequences and for compressed pixel data.
+int cdcm_get_bytes(cdcm_item *item, size_t index, const uint8_t **out, size_t *len);
+size_t cdcm_seq_count(cdcm_item *item, size_t index);
+cdcm_item *cdcm_seq_item(cdcm_item *item, size_t index, size_t item_index);
+/// Index of the element (group, element) in this item (not nested), or -1.
+long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element);
+
+// MARK: editing
+
+/// Replaces the value of a string element (the bytes are stored as given).
+int cdcm_set_string(cdcm_item *item, size_t index, const char *value, size_t len);
+/// Replaces the value of a binary element (OB, OW, UN, ...).
+int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t len);
+/// Makes the element zero length; a sequence loses all its items.
+int cdcm_clear(cdcm_item *item, size_t index);
+int cdcm_remove(cdcm_item *item, size_t index);
+/// Inserts or replaces an element from text: string VRs store the bytes as given; numeric VRs
+/// (US, SS, UL, FL, FD, ...) parse backslash-separated numbers. `vr` NULL takes the dictionary's VR.
+int cdcm_put_string(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
+                    const char *value, size_t len);
+/// Inserts or replaces a binary element (vr e.g. "OB", "OW", "US", "FD"; bytes little endian).
+int cdcm_put_bytes(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
+                   const uint8_t *value, size_t len);
+/// Appends a new empty item to the sequence (group, element), creating the sequence when missing.
+cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element);
+
+// MARK: text
+
+/// Converts text stored under a Specific Character Set value (e.g. "ISO_IR 100", "\\ISO 2022 IR 87",
+/// "" for the default repertoire) to UTF-8. `*out` malloc'ed; free with cdcm_free. Fails for an
+/// unknown character set or bytes that do not convert.
+int cdcm_to_utf8(const char *charset, const char *bytes, size_t len, char **out, size_t *outlen,
+                 char *err, size_t errlen);
+
+/// Converts every value affected by the dataset's Specific Character Set to UTF-8 and sets it to
+/// ISO_IR 192 (DcmItem::convertToUTF8). Fails for a character set DCMTK cannot convert.
+/// (Added by the Engine after the first version of this shim.)
+int cdcm_convert_dataset_to_utf8(cdcm_file *file, char *err, size_t errlen);
+
+// MARK: pixels
+
+/// Geometry of the dataset's Pixel Data; fails when there is none.
+int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t errlen);
+/// Decodes one frame (0-based) into `buffer` (at least frame_bytes long), as native little-endian
+/// samples (colour-by-pixel for decoded colour images), without changing the dataset's own Pixel Data.
+/// `photometric_out` (32 bytes) receives the photometric interpretation of the decoded samples
+/// (a JPEG decoder may turn YBR_FULL_422 into RGB).
+int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t buflen,
+                      char *photometric_out, char *err, size_t errlen);
+/// Replaces the Pixel Data with native samples (all frames), dropping every compressed representation
+/// (removeAllButCurrentRepresentations), and sets the transfer syntax to Explicit VR Little Endian.
+int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
+                        char *err, size_t errlen);
+
+void cdcm_free(void *pointer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,2 @@
+// libsixel, as Render's SixelEncoder imports it.
+#include <sixel.h>

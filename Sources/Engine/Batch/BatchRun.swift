@@ -1,0 +1,187 @@
+// BatchRun: the `run` command's engine: every input ends delivered or quarantined with a reason, resumably.
+import Foundation
+
+public struct RunSettings: Sendable {
+    public var inputs: [String]
+    public var output: String
+    public var key: ProjectKey
+    /// A fingerprint of the key, so that a resumed run with another key redoes its work.
+    public var keyFingerprint: String
+    public var options: Set<ProfileOption> = []
+    public var pixels: PixelPolicy = .review
+    public var jobs: Int = 1
+    public var mapPath: String?
+    public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
+    /// Prints a progress line on a terminal.
+    public var progress: Bool = false
+
+    public init(inputs: [String], output: String, key: ProjectKey, keyFingerprint: String) {
+        self.inputs = inputs
+        self.output = output
+        self.key = key
+        self.keyFingerprint = keyFingerprint
+    }
+}
+
+public enum PixelPolicy: String, Sendable, Codable {
+    /// Pixels are not looked at; stated in the report.
+    case off
+    /// Images that may carry burned-in text wait for pixel review (quarantined until redaction exists).
+    case review
+}
+
+public enum InstanceState: String, Sendable, Codable {
+    case delivered, quarantined
+}
+
+public struct InstanceOutcome: Sendable, Codable {
+    /// 1-based position of the input in the sorted list of files.
+    public var input: Int
+    public var state: InstanceState
+    public var code: String?
+    public var reason: String?
+    /// Output path relative to the output folder (built from replaced UIDs only).
+    public var output: String?
+    public var resumed: Bool?
+}
+
+public final class BatchRun: @unchecked Sendable {
+    let settings: RunSettings
+    let scrubber: HeaderScrubber
+    private let lock = NSLock()
+    private var outcomes: [InstanceOutcome?] = []
+    private var claimedOutputs: [String: Int] = [:]
+    private var crosswalk: Crosswalk
+    private var done = 0
+    public private(set) var files: [String] = []
+    /// Lines for the terminal, one per quarantined input; the caller decides where they go.
+    public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    public init(settings: RunSettings) throws {
+        self.settings = settings
+        scrubber = try HeaderScrubber(profile: Profile.standard(options: settings.options), key: settings.key)
+        crosswalk = Crosswalk()
+    }
+
+    /// Runs the batch and writes report.json (and the crosswalk when asked). Returns the report.
+    public func run() throws -> RunReport {
+        let started = Date()
+        DicomFile.initialize()
+        files = try InputWalker.files(in: settings.inputs)
+        try FileManager.default.createDirectory(atPath: settings.output, withIntermediateDirectories: true)
+        let journal = try Journal(folder: settings.output, settings: settingsFingerprint)
+        journal.removeStaleTemporaries()
+        outcomes = Array(repeating: nil, count: files.count)
+        let resumable = settings.mapPath == nil ? journal.completed : [:]
+        let next = Counter()
+        let workers = max(1, min(settings.jobs, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = next.take(below: files.count) {
+                let identity = Journal.identity(of: files[index])
+                var outcome: InstanceOutcome
+                if var previous = resumable[identity], previous.state == .quarantined
+                    || previous.output.map({ FileManager.default.fileExists(atPath: settings.output + "/" + $0) }) == true {
+                    previous.input = index + 1
+                    previous.resumed = true
+                    outcome = previous
+                } else {
+                    outcome = process(index)
+                    journal.append(identity: identity, outcome: outcome)
+                }
+                record(outcome, at: index)
+            }
+        }
+        let report = RunReport(
+            settings: settings, outcomes: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
+        try AtomicFile.write(report.json(), to: settings.output + "/report.json")
+        if let mapPath = settings.mapPath { try crosswalk.write(to: mapPath) }
+        return report
+    }
+
+    private var settingsFingerprint: String {
+        ([settings.keyFingerprint, settings.pixels.rawValue, EngineVersion.current]
+            + settings.options.map(\.rawValue).sorted()).joined(separator: ",")
+    }
+
+    private func record(_ outcome: InstanceOutcome, at index: Int) {
+        lock.lock()
+        outcomes[index] = outcome
+        done += 1
+        let count = done
+        lock.unlock()
+        if outcome.state == .quarantined, outcome.resumed != true {
+            log("dcmscrub: input \(outcome.input): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
+        }
+        if settings.progress && (count % 50 == 0 || count == files.count) {
+            FileHandle.standardError.write(Data("\r\(count)/\(files.count) processed".utf8))
+            if count == files.count { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+    }
+
+    /// One input from file to delivered output; every failure becomes a quarantine with a reason.
+    private func process(_ index: Int) -> InstanceOutcome {
+        var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
+        do {
+            let file = try DicomFile.open(path: files[index], maxBytes: settings.maxBytes)
+            try Admission.check(file, pixels: settings.pixels)
+            let result = try scrubber.scrub(file)
+            let relative = try outputPath(file.dataset)
+            guard claim(relative, for: index) else {
+                throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
+            }
+            let destination = settings.output + "/" + relative
+            try FileManager.default.createDirectory(
+                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.write(to: destination)
+            if settings.mapPath != nil {
+                lock.lock()
+                crosswalk.add(input: files[index], output: relative, result: result)
+                lock.unlock()
+            }
+            outcome.state = .delivered
+            outcome.output = relative
+        } catch let error as EngineError {
+            outcome.code = error.code.name
+            outcome.reason = error.message
+        } catch {
+            outcome.code = EngineError.Code.io.name
+            outcome.reason = "unexpected failure"
+        }
+        return outcome
+    }
+
+    private func claim(_ relative: String, for index: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let owner = claimedOutputs[relative], owner != index { return false }
+        claimedOutputs[relative] = index
+        return true
+    }
+
+    /// Study / series / instance folders named by the replaced UIDs: nothing from the header's
+    /// identifying values reaches a path.
+    private func outputPath(_ dataset: DicomItem) throws -> String {
+        let parts = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { dataset.string($0) ?? "" }
+        guard let instance = parts.last, !instance.isEmpty else {
+            throw EngineError(.malformed, "no SOP Instance UID")
+        }
+        let safe = parts.map { $0.isEmpty ? "unknown" : $0.filter { $0.isNumber || $0 == "." } }
+        return "\(safe[0])/\(safe[1])/\(safe[2]).dcm"
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+public enum EngineVersion {
+    public static let current = "0.1.0"
+}

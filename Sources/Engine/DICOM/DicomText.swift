@@ -1,0 +1,42 @@
+// DicomText: character sets and padding of DICOM string values.
+import CDCMTK
+
+public enum DicomText {
+    /// Strips the space and NUL padding DICOM adds to reach an even length.
+    public static func trimmed(_ text: String) -> String {
+        var scalars = Substring(text)
+        while let last = scalars.last, last == " " || last == "\u{0}" { scalars = scalars.dropLast() }
+        while let first = scalars.first, first == " " { scalars = scalars.dropFirst() }
+        return String(scalars)
+    }
+
+    /// Charsets whose bytes are already UTF-8 (ASCII is a subset).
+    public static func isUTF8Compatible(_ charset: String) -> Bool {
+        let terms = charset.split(separator: "\\").map { $0.trimmingCharacters(in: .whitespaces) }
+        return terms.allSatisfy { $0.isEmpty || $0 == "ISO_IR 6" || $0 == "ISO_IR 192" || $0 == "ISO 2022 IR 6" }
+    }
+
+    /// Decodes a value stored under `charset` (the dataset's Specific Character Set) to a String.
+    /// Undeclared non-ASCII bytes are read as UTF-8 when valid, else as Latin-1, as most viewers do.
+    public static func decode(_ bytes: [UInt8], charset: String) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) || isUTF8Compatible(charset) {
+            if let text = String(validating: bytes, as: UTF8.self) { return text }
+            if charset.isEmpty { return String(bytes.map { Character(Unicode.Scalar($0)) }) }
+            return nil
+        }
+        var output: UnsafeMutablePointer<CChar>?
+        var length = 0
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                withErrorBuffer { err, len in
+                    cdcm_to_utf8(charset, chars.baseAddress, chars.count, &output, &length, err, len)
+                }
+            }
+        }
+        guard status == 0, let output else { return nil }
+        defer { cdcm_free(output) }
+        return output.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// Tag: a DICOM attribute tag as a value, printed the way the standard writes it.
+
+public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let group: UInt16
+    public let element: UInt16
+
+    public init(_ group: UInt16, _ element: UInt16) {
+        self.group = group
+        self.element = element
+    }
+
+    /// Parses "(0010,0010)" or "0010,0010" or "00100010".
+    public init?(parsing text: some StringProtocol) {
+        let hex = String(text.filter { $0.isHexDigit })
+        guard hex.count == 8, let value = UInt32(hex, radix: 16) else { return nil }
+        self.init(UInt16(value >> 16), UInt16(value & 0xFFFF))
+    }
+
+    public var isPrivate: Bool { group % 2 == 1 && group > 0x0008 }
+    /// (gggg,0010-00FF): the element that names a private block's creator.
+    public var isPrivateCreator: Bool { isPrivate && element >= 0x0010 && element <= 0x00FF }
+    /// The creator element that reserves this private element's block, e.g. (0029,1010) -> (0029,0010).
+    public var privateCreatorTag: Tag? {
+        guard isPrivate, element >= 0x1000 else { return nil }
+        return Tag(group, element >> 8)
+    }
+    public var isGroupLength: Bool { element == 0x0000 }
+
+    public var description: String {
+        "(" + hex4(group) + "," + hex4(element) + ")"
+    }
+
+    public static func < (a: Tag, b: Tag) -> Bool {
+        (a.group, a.element) < (b.group, b.element)
+    }
+}
+
+func hex4(_ value: UInt16) -> String {
+    let digits = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: 4 - digits.count) + digits
+}
+
+extension Tag {
+    public static let specificCharacterSet = Tag(0x0008, 0x0005)
+    public static let imageType = Tag(0x0008, 0x0008)
+    public static let sopClassUID = Tag(0x0008, 0x0016)
+    public static let sopInstanceUID = Tag(0x0008, 0x0018)
+    public static let studyDate = Tag(0x0008, 0x0020)
+    public static let accessionNumber = Tag(0x0008, 0x0050)
+    public static let modality = Tag(0x0008, 0x0060)
+    public static let manufacturer = Tag(0x0008, 0x0070)
+    public static let institutionName = Tag(0x0008, 0x0080)
+    public static let institutionAddress = Tag(0x0008, 0x0081)
+    public static let referringPhysicianName = Tag(0x0008, 0x0090)
+    public static let stationName = Tag(0x0008, 0x1010)
+    public static let studyDescription = Tag(0x0008, 0x1030)
+    public static let seriesDescription = Tag(0x0008, 0x103E)
+    public static let institutionalDepartmentName = Tag(0x0008, 0x1040)
+    public static let performingPhysicianName = Tag(0x0008, 0x1050)
+    public static let operatorsName = Tag(0x0008, 0x1070)
+    public static let manufacturerModelName = Tag(0x0008, 0x1090)
+    public static let patientName = Tag(0x0010, 0x0010)
+    public static let patientID = Tag(0x0010, 0x0020)
+    public static let issuerOfPatientID = Tag(0x0010, 0x0021)
+    public static let patientBirthDate = Tag(0x0010, 0x0030)
+    public static let otherPatientIDs = Tag(0x0010, 0x1000)
+    public static let otherPatientNames = Tag(0x0010, 0x1001)
+    public static let patientBirthName = Tag(0x0010, 0x1005)
+    public static let patientAddress = Tag(0x0010, 0x1040)
+    public static let patientMotherBirthName = Tag(0x0010, 0x1060)
+    public static let patientTelephoneNumbers = Tag(0x0010, 0x2154)
+    public static let patientIdentityRemoved = Tag(0x0012, 0x0062)
+    public static let deidentificationMethod = Tag(0x0012, 0x0063)
+    public static let deidentificationMethodCodeSequence = Tag(0x0012, 0x0064)
+    public static let studyInstanceUID = Tag(0x0020, 0x000D)
+    public static let seriesInstanceUID = Tag(0x0020, 0x000E)
+    public static let studyID = Tag(0x0020, 0x0010)
+    public static let burnedInAnnotation = Tag(0x0028, 0x0301)
+    public static let longitudinalTemporalInformationModified = Tag(0x0028, 0x0303)
+    public static let contentSequence = Tag(0x0040, 0xA730)
+    public static let encapsulatedDocument = Tag(0x0042, 0x0011)
+    public static let pixelData = Tag(0x7FE0, 0x0010)
+    public static let codeValue = Tag(0x0008, 0x0100)
+    public static let codingSchemeDesignator = Tag(0x0008, 0x0102)
+    public static let codeMeaning = Tag(0x0008, 0x0104)
+    public static let mediaStorageSOPClassUID = Tag(0x0002, 0x0002)
+    public static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
+    public static let transferSyntaxUID = Tag(0x0002, 0x0010)
+}

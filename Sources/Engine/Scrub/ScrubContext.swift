@@ -1,0 +1,191 @@
+// ScrubContext: one file's walk through the profile: how each action is carried out on an element, at any depth.
+
+struct ScrubContext {
+    let profile: Profile
+    let key: ProjectKey
+    let knowledge: PrivateTagKnowledge?
+    let identifiers: PatientIdentifiers
+    /// The dataset's Specific Character Set after any conversion to UTF-8.
+    let charset: String
+    let dateOffset: Int
+    let pseudonym: String
+    var uids: [String: String] = [:]
+    /// Inside an SR Content Sequence: D (Basic Profile) or C (Clean Structured Content) for the
+    /// free text the table does not list, such as Text Value.
+    var contentAction: Action?
+
+    /// PS3.15 E.1-1 lists instance UIDs; a UID it does not list is kept when it is a standard one
+    /// (transfer syntaxes, SOP classes, coding schemes live under this root) and replaced otherwise.
+    static let standardUIDRoot = "1.2.840.10008."
+
+    mutating func scrub(_ item: DicomItem, depth: Int) throws {
+        var creators: [Tag: String] = [:]
+        for element in item.elements where element.tag.isPrivateCreator {
+            if let index = item.index(of: element.tag), let name = item.string(at: index) { creators[element.tag] = name }
+        }
+        var keptBlocks = Set<Tag>()
+        // Backwards, so that removing an element does not move the ones still to visit.
+        for index in (0..<item.count).reversed() {
+            let element = item.element(at: index)
+            let tag = element.tag
+            if tag.isGroupLength || tag.group == 0x0002 { continue }
+            if tag.isPrivate {
+                if tag.isPrivateCreator { continue }
+                if try scrubPrivate(item, index, element, creators: creators, depth: depth),
+                   let creator = tag.privateCreatorTag {
+                    keptBlocks.insert(creator)
+                }
+                continue
+            }
+            if Self.isOverlayOrCurve(tag) {
+                // Overlay planes (60xx) and curves (50xx) can hold burned-in text; a plane without its
+                // data is invalid, so the whole group goes. Clean Graphics cannot clean them yet.
+                try item.remove(at: index)
+                continue
+            }
+            let action = profile.action(for: tag) ?? contentTextAction(element) ?? defaultAction(item, index, element)
+            try apply(action, item, index, element, depth: depth)
+        }
+        for creator in creators.keys where !keptBlocks.contains(creator) {
+            if let index = item.index(of: creator) { try item.remove(at: index) }
+        }
+    }
+
+    static func isOverlayOrCurve(_ tag: Tag) -> Bool {
+        (0x5000...0x501E).contains(tag.group) || (0x6000...0x601E).contains(tag.group) && tag.group % 2 == 0
+    }
+
+    /// Free-text VRs of an SR content item; codes (CS, and the code sequence's SH/LO) stay.
+    private func contentTextAction(_ element: DicomElement) -> Action? {
+        guard let contentAction, ["UT", "LT", "ST", "LO", "SH", "PN", "UC"].contains(element.vr),
+              element.tag.group != 0x0008 else { return nil }
+        return contentAction
+    }
+
+    private func defaultAction(_ item: DicomItem, _ index: Int, _ element: DicomElement) -> Action {
+        guard element.vr == "UI", let value = item.string(at: index), !value.isEmpty else { return .keep }
+        let values = value.split(separator: "\\")
+        return values.allSatisfy { $0.hasPrefix(Self.standardUIDRoot) } ? .keep : .uid
+    }
+
+    private mutating func apply(_ action: Action, _ item: DicomItem, _ index: Int, _ element: DicomElement, depth: Int) throws {
+        let tag = element.tag
+        if element.isSequence {
+            switch action {
+            case .remove: try item.remove(at: index)
+            case .zero: try item.clear(at: index)
+            case .dummy where tag != .contentSequence:
+                // A dummy sequence would have to invent content; an empty one says less.
+                try item.clear(at: index)
+            default:
+                let outer = contentAction
+                if tag == .contentSequence { contentAction = action == .clean ? .clean : .dummy }
+                defer { contentAction = outer }
+                for child in item.items(at: index) { try scrub(child, depth: depth + 1) }
+            }
+            return
+        }
+        switch action {
+        case .keep:
+            return
+        case .remove:
+            try item.remove(at: index)
+        case .zero:
+            if depth == 0 && tag == .patientName {
+                try item.setString(at: index, pseudonym) // Z allows a dummy; the pseudonym keeps patients apart
+            } else {
+                try item.clear(at: index)
+            }
+        case .dummy:
+            try dummy(item, index, element, depth: depth)
+        case .uid:
+            try replaceUIDs(item, index)
+        case .clean:
+            try clean(item, index, element)
+        }
+    }
+
+    private mutating func dummy(_ item: DicomItem, _ index: Int, _ element: DicomElement, depth: Int) throws {
+        if depth == 0 && element.tag == .patientID {
+            try item.setString(at: index, pseudonym)
+        } else if element.tag == .encapsulatedDocument {
+            try item.setBytes(at: index, DummyValue.emptyPDF.count % 2 == 0 ? DummyValue.emptyPDF : DummyValue.emptyPDF + [0x0A])
+        } else if element.vr == "UI" {
+            try replaceUIDs(item, index)
+        } else if let text = DummyValue.text(for: element.vr) {
+            try item.setString(at: index, text)
+        } else {
+            try item.clear(at: index)
+        }
+    }
+
+    private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
+        guard let value = item.string(at: index), !value.isEmpty else { return }
+        let mapped = value.split(separator: "\\").map { original -> String in
+            let original = DicomText.trimmed(String(original)).replacingOccurrences(of: "\u{0}", with: "")
+            let new = key.uid(for: original)
+            uids[original] = new
+            return new
+        }
+        try item.setString(at: index, mapped.joined(separator: "\\"))
+    }
+
+    /// C: dates are shifted by the patient's offset; free text loses the patient's identifiers;
+    /// anything else (numbers, codes, times of day) is kept.
+    private func clean(_ item: DicomItem, _ index: Int, _ element: DicomElement) throws {
+        switch element.vr {
+        case "DA", "DT":
+            guard let value = item.string(at: index), !value.isEmpty else { return }
+            let shifted = element.vr == "DA" ? DateShift.shiftDA(value, days: dateOffset) : DateShift.shiftDT(value, days: dateOffset)
+            if let shifted { try item.setString(at: index, shifted) } else { try item.clear(at: index) }
+        case "LO", "SH", "LT", "ST", "UT", "UC", "PN":
+            guard let raw = item.stringBytes(at: index), !raw.isEmpty else { return }
+            guard let text = DicomText.decode(raw, charset: charset) else {
+                try item.clear(at: index) // undecodable text cannot be checked, so it cannot stay
+                return
+            }
+            let cleaned = TextMatcher.clean(text, removing: identifiers)
+            if cleaned.changed { try item.setString(at: index, bytes: encode(cleaned.text, like: raw)) }
+        default:
+            return
+        }
+    }
+
+    /// Writes text back in the encoding it came in: UTF-8 when declared or valid, else Latin-1.
+    private func encode(_ text: String, like original: [UInt8]) -> [UInt8] {
+        if DicomText.isUTF8Compatible(charset) && String(validating: original, as: UTF8.self) == nil,
+           text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+            return text.unicodeScalars.map { UInt8($0.value) }
+        }
+        return Array(text.utf8)
+    }
+
+    /// Private elements go, unless Retain Safe Private is chosen and TCIA's knowledge base knows the
+    /// element under its creator. Returns true when the element stays.
+    private mutating func scrubPrivate(_ item: DicomItem, _ index: Int, _ element: DicomElement,
+                                       creators: [Tag: String], depth: Int) throws -> Bool {
+        guard let knowledge, let creatorTag = element.tag.privateCreatorTag, let creator = creators[creatorTag],
+              let disposition = knowledge.disposition(group: element.tag.group, creator: creator,
+                                                      element: UInt8(element.tag.element & 0xFF)) else {
+            try item.remove(at: index)
+            return false
+        }
+        switch disposition {
+        case .keep, .notApplicable where element.isSequence:
+            for child in element.isSequence ? item.items(at: index) : [] { try scrub(child, depth: depth + 1) }
+            return true
+        case .hash where element.vr == "UI":
+            try replaceUIDs(item, index)
+            return true
+        case .hash where element.isString:
+            if let value = item.string(at: index), !value.isEmpty { try item.setString(at: index, key.hashedText(value)) }
+            return true
+        case .offset where element.vr == "DA" || element.vr == "DT":
+            try clean(item, index, element)
+            return item.index(of: element.tag) != nil
+        default:
+            try item.remove(at: index)
+            return false
+        }
+    }
+}

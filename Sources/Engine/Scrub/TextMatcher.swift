@@ -1,0 +1,72 @@
+// TextMatcher: finds a patient's identifiers in free text, in any case, with or without diacritics, dates in common formats.
+import Foundation
+
+public enum TextMatcher {
+    /// Lower case, diacritics removed (Ž -> z, Ė -> e), so "ŽEMAITIS" matches "Zemaitis".
+    public static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+
+    /// The ways a YYYYMMDD date is commonly written in reports and descriptions.
+    public static func dateSpellings(_ date: String) -> [String] {
+        guard date.count == 8 else { return [] }
+        let y = String(date.prefix(4)), m = String(date.dropFirst(4).prefix(2)), d = String(date.suffix(2))
+        let shortY = String(y.suffix(2))
+        return [
+            y + m + d, "\(y)-\(m)-\(d)", "\(y).\(m).\(d)", "\(y)/\(m)/\(d)",
+            "\(d).\(m).\(y)", "\(d)/\(m)/\(y)", "\(d)-\(m)-\(y)", "\(m)/\(d)/\(y)",
+            "\(d).\(m).\(shortY)", "\(d)/\(m)/\(shortY)", "\(m)/\(d)/\(shortY)",
+        ]
+    }
+
+    /// Replaces every occurrence of an identifier with "*" and reports whether anything changed.
+    public static func clean(_ text: String, removing identifiers: PatientIdentifiers) -> (text: String, changed: Bool) {
+        let characters = Array(text)
+        // Fold character by character so positions in the folded text map back to the original.
+        var folded: [Character] = []
+        var origin: [Int] = []
+        for (i, c) in characters.enumerated() {
+            for f in fold(String(c)) {
+                folded.append(f)
+                origin.append(i)
+            }
+        }
+        var erase = [Bool](repeating: false, count: characters.count)
+        let needles = identifiers.terms + identifiers.dates.flatMap(dateSpellings)
+        for needle in needles {
+            let pattern = Array(needle)
+            guard !pattern.isEmpty, pattern.count <= folded.count else { continue }
+            var start = 0
+            while start + pattern.count <= folded.count {
+                let end = start + pattern.count
+                // Short terms ("Li", "Ona", "123") only as whole words: they hide inside ordinary words.
+                let bounded = pattern.count >= 4
+                    || ((start == 0 || !folded[start - 1].isLetterOrDigit)
+                        && (end == folded.count || !folded[end].isLetterOrDigit))
+                if bounded, folded[start] == pattern[0], Array(folded[start..<end]) == pattern {
+                    for k in start..<start + pattern.count { erase[origin[k]] = true }
+                    start += pattern.count
+                } else {
+                    start += 1
+                }
+            }
+        }
+        guard erase.contains(true) else { return (text, false) }
+        var output = ""
+        var inRun = false
+        for (i, c) in characters.enumerated() {
+            if erase[i] {
+                if !inRun { output.append("*") }
+                inRun = true
+            } else {
+                output.append(c)
+                inRun = false
+            }
+        }
+        return (output, true)
+    }
+}
+
+extension Character {
+    var isLetterOrDigit: Bool { isLetter || isNumber }
+}

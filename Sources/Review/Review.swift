@@ -1,0 +1,2 @@
+// Review: the review workspace (index, proposals, decisions, templates, audit, spot checks).
+import Engine

@@ -1,0 +1,57 @@
+// `dcmscrub run`: the unattended batch.
+import ArgumentParser
+import Engine
+import Foundation
+
+extension ProfileOption: ExpressibleByArgument {}
+extension PixelPolicy: ExpressibleByArgument {}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "De-identify files and folders into DIR; every input ends delivered or quarantined with a reason.")
+
+    @Argument(help: "DICOM files or folders (walked recursively).")
+    var sources: [String]
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Option(name: .long, help: "Project key file (created with mode 0600 when missing). Without it, a random key for this run only.")
+    var key: String?
+
+    @Option(name: .long, help: "Write the old-to-new crosswalk of UIDs, Patient IDs and files to FILE (CSV, mode 0600).")
+    var map: String?
+
+    @Option(name: .customLong("option"), help: "A PS3.15 profile option: \(ProfileOption.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var options: [ProfileOption] = []
+
+    @Option(name: .long, help: "off: do not look at pixels (stated in the report); review: quarantine images that may carry burned-in text.")
+    var pixels: PixelPolicy = .review
+
+    @Option(name: .long, help: "Parallel workers.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        let projectKey: ProjectKey
+        let fingerprint: String
+        if let key {
+            projectKey = try ProjectKey.load(path: key)
+            fingerprint = projectKey.uid(for: "fingerprint")
+        } else {
+            projectKey = ProjectKey.random()
+            fingerprint = "random-" + UUID().uuidString
+        }
+        var settings = RunSettings(inputs: sources, output: out, key: projectKey, keyFingerprint: fingerprint)
+        settings.options = Set(options)
+        settings.pixels = pixels
+        settings.jobs = max(1, jobs)
+        settings.mapPath = map
+        settings.progress = isatty(STDERR_FILENO) == 1
+        do {
+            let report = try BatchRun(settings: settings).run()
+            print(report.summary + " (report: \(out)/report.json)")
+        } catch let error as EngineError {
+            throw ValidationError(error.message)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// Tests of header scrubbing on generated studies and on real vendor files: the table obeyed at every depth.
+import Engine
+import Foundation
+import Testing
+
+/// Scrubs `input` into `folder` and returns the output path.
+func scrubbed(_ input: String, options: Set<ProfileOption> = [], into folder: String, key: ProjectKey = Fixtures.key) throws -> String {
+    let scrubber = try HeaderScrubber(profile: Profile.standard(options: options), key: key)
+    let file = try DicomFile.open(path: input)
+    _ = try scrubber.scrub(file)
+    let output = folder + "/" + (input as NSString).lastPathComponent + ".out.dcm"
+    try file.write(to: output)
+    return output
+}
+
+func sampleFiles(_ folder: String) throws -> [String] {
+    var files: [String] = []
+    var seed: UInt64 = 11
+    for patient in [SamplePatient.lithuanian, .german, .plain] {
+        files += try SampleStudy(patient: patient, seed: seed).writeStudy(into: folder + "/p\(seed)", slices: 2)
+        seed += 1
+    }
+    return files
+}
+
+@Test(arguments: [Set<ProfileOption>(), [.retainSafePrivate], [.retainUIDs], [.retainLongModifiedDates, .cleanDescriptors],
+                  [.retainDeviceIdentity, .retainInstitutionIdentity, .retainPatientCharacteristics, .retainLongFullDates]])
+func generatedStudiesObeyTheTableAtEveryDepth(options: Set<ProfileOption>) throws {
+    let folder = try Fixtures.scratch()
+    let profile = try Profile.standard(options: options)
+    for input in try sampleFiles(folder + "/in") {
+        let output = try scrubbed(input, options: options, into: folder)
+        let findings = try Conformance.check(input: input, output: output, profile: profile)
+        #expect(findings.isEmpty, "\((input as NSString).lastPathComponent): \(findings)")
+    }
+}
+
+/// Real files from other vendors and encoders: implicit/explicit/big endian, deflate, no meta,
+/// compressed, private sequences, SR, RT, waveform.
+let realFiles = [
+    "CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "ExplVR_BigEnd.dcm",
+    "ExplVR_LitEndNoMeta.dcm", "no_meta.dcm", "image_dfl.dcm", "JPEG-lossy.dcm", "JPGExtended.dcm",
+    "MR_small_jpeg_ls_lossless.dcm", "MR_small_RLE.dcm", "examples_ybr_color.dcm", "examples_palette.dcm",
+    "examples_rgb_color.dcm", "examples_jpeg2k.dcm", "nested_priv_SQ.dcm", "priv_SQ.dcm", "test-SR.dcm",
+    "reportsi.dcm", "waveform_ecg.dcm", "rtplan.dcm", "rtstruct.dcm", "rtdose.dcm", "UN_sequence.dcm",
+    "examples_overlay.dcm", "liver_1frame.dcm", "SC_rgb_rle.dcm",
+]
+
+@Test(arguments: realFiles)
+func realFilesObeyTheTable(name: String) throws {
+    let folder = try Fixtures.scratch()
+    let input = try Fixtures.pydicom(name)
+    for options in [Set<ProfileOption>(), [.retainSafePrivate, .cleanDescriptors, .retainLongModifiedDates]] {
+        let output = try scrubbed(input, options: options, into: folder)
+        let findings = try Conformance.check(input: input, output: output, profile: try Profile.standard(options: options))
+        #expect(findings.isEmpty, "\(name) \(options.map(\.rawValue)): \(findings.prefix(10))")
+    }
+}
+
+@Test(arguments: realFiles)
+func pixelDataStaysByteForByte(name: String) throws {
+    let folder = try Fixtures.scratch()
+    let input = try Fixtures.pydicom(name)
+    let output = try scrubbed(input, into: folder)
+    let before = try DicomFile.open(path: input), after = try DicomFile.open(path: output)
+    #expect(before.transferSyntax == after.transferSyntax || !before.hasPreamble)
+    #expect(try PixelBytes.of(input) == PixelBytes.of(output), "\(name)")
+}
+
+@Test func uidsAndReferencesMapConsistently() throws {
+    let folder = try Fixtures.scratch()
+    let study = SampleStudy(patient: .plain, seed: 5)
+    let files = try study.writeStudy(into: folder + "/in", slices: 3)
+    let outputs = try files.map { try scrubbed($0, into: folder) }
+    let second = try DicomFile.open(path: outputs[1]).dataset
+    let first = try DicomFile.open(path: outputs[0]).dataset
+    #expect(first.string(.studyInstanceUID) == second.string(.studyInstanceUID))
+    #expect(first.string(.studyInstanceUID) == Fixtures.key.uid(for: study.studyUID))
+    // The reference inside ReferencedImageSequence of slice 2 points at slice 1's new UID.
+    let reference = second.items(at: second.index(of: Tag(0x0008, 0x1140))!)[0]
+    #expect(reference.string(Tag(0x0008, 0x1155)) == first.string(.sopInstanceUID))
+    #expect(reference.string(Tag(0x0008, 0x1150)) == "1.2.840.10008.5.1.4.1.1.2") // a class UID stays
+    // The meta header follows the dataset.
+    let meta = try DicomFile.open(path: outputs[0]).meta
+    #expect(meta.string(.mediaStorageSOPInstanceUID) == first.string(.sopInstanceUID))
+}
+
+@Test func datesShiftByOnePatientOffset() throws {
+    let folder = try Fixtures.scratch()
+    let study = SampleStudy(patient: .german, seed: 6)
+    let input = folder + "/ct.dcm"
+    try study.write(.ct, series: 1, instance: 1, to: input)
+    let output = try scrubbed(input, options: [.retainLongModifiedDates], into: folder)
+    let d = try DicomFile.open(path: output).dataset
+    let offset = Fixtures.key.dateOffset(forPatient: "id:" + SamplePatient.german.id)
+    #expect(d.string(.studyDate) == DateShift.shiftDA(study.studyDate, days: offset))
+    #expect(d.string(.patientBirthDate) != SamplePatient.german.birthDate)
+    #expect(d.string(.longitudinalTemporalInformationModified) == "MODIFIED")
+    let plain = try DicomFile.open(path: try scrubbed(input, into: folder + "/..")).dataset
+    #expect(plain.string(.studyDate) == "")
+}
+
+@Test func markersAndCodesSayWhatWasDone() throws {
+    let folder = try Fixtures.scratch()
+    let input = folder + "/ct.dcm"
+    try SampleStudy(patient: .plain, seed: 7).write(.ct, series: 1, instance: 1, to: input)
+    let d = try DicomFile.open(path: try scrubbed(input, options: [.retainUIDs, .cleanDescriptors], into: folder)).dataset
+    #expect(d.string(.patientIdentityRemoved) == "YES")
+    #expect(d.string(.deidentificationMethod)?.contains("RETAIN-UIDS") == true)
+    let codes = d.items(at: d.index(of: .deidentificationMethodCodeSequence)!).compactMap { $0.string(.codeValue) }
+    #expect(codes == ["113100", "113110", "113105"])
+    #expect(d.string(.manufacturer) == "Acme Medical")
+    #expect(d.string(.manufacturerModelName) == "Helix 64")
+    #expect(d.string(.modality) == "CT")
+    #expect(d.string(Tag(0x0028, 0x0030)) == "0.7\\0.7")
+    #expect(d.string(Tag(0x0020, 0x0013)) == "1")
+}
