@@ -239,6 +239,50 @@ bool readGeometry(cdcm_file *file, PixelGeometry &g, char *err, size_t errlen) {
     return true;
 }
 
+// A UID of the item itself (not nested), from its raw bytes: files written with UN for it exist.
+std::string topLevelUID(DcmItem *item, const DcmTagKey &key) {
+    DcmElement *e = nullptr;
+    if (item->findAndGetElement(key, e, OFFalse).bad() || e == nullptr) return "";
+    const uint8_t *bytes = nullptr;
+    size_t n = 0;
+    if (DcmByteString *s = dynamic_cast<DcmByteString *>(e)) {
+        char *v = nullptr;
+        Uint32 len = 0;
+        if (s->getString(v, len).bad() || v == nullptr) return "";
+        bytes = reinterpret_cast<const uint8_t *>(v);
+        n = len;
+    } else if (standardVR(e) == EVR_UN || standardVR(e) == EVR_OB) {
+        Uint8 *v = nullptr;
+        if (e->getUint8Array(v).bad() || v == nullptr) return "";
+        bytes = v;
+        n = e->getLength();
+    }
+    std::string uid(reinterpret_cast<const char *>(bytes), n);
+    while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
+    if (uid.empty() || uid.size() > 64 || uid.find_first_not_of("0123456789.") != std::string::npos) return "";
+    return uid;
+}
+
+// With input correction off (to keep string padding), odd-length binary values stay odd in memory;
+// DCMTK writes them padded but counts them unpadded in group lengths. Re-putting pads them the way
+// reading with correction on would have.
+void alignOddBinaryValues(DcmItem *item) {
+    for (DcmObject *o = item->nextInContainer(nullptr); o != nullptr; o = item->nextInContainer(o)) {
+        if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(o)) {
+            for (unsigned long i = 0; i < sq->card(); ++i) alignOddBinaryValues(sq->getItem(i));
+            continue;
+        }
+        DcmOtherByteOtherWord *binary = dynamic_cast<DcmOtherByteOtherWord *>(o);
+        if (binary == nullptr || dynamic_cast<DcmPixelData *>(o) != nullptr || binary->getLength() % 2 == 0) continue;
+        const DcmEVR vr = standardVR(binary);
+        Uint8 *v = nullptr;
+        if ((vr == EVR_OB || vr == EVR_UN) && binary->getUint8Array(v).good() && v != nullptr) {
+            std::vector<Uint8> copy(v, v + binary->getLength());
+            binary->putUint8Array(copy.data(), static_cast<unsigned long>(copy.size()));
+        }
+    }
+}
+
 bool isJPEG2000(E_TransferSyntax xfer) {
     return xfer == EXS_JPEG2000LosslessOnly || xfer == EXS_JPEG2000 ||
            xfer == EXS_JPEG2000MulticomponentLosslessOnly || xfer == EXS_JPEG2000Multicomponent;
@@ -251,6 +295,32 @@ void interleavePlanes(uint8_t *buffer, size_t pixels, size_t samples, size_t byt
         for (size_t s = 0; s < samples; ++s)
             std::memcpy(buffer + (p * samples + s) * bytesPerSample,
                         planes.data() + (s * pixels + p) * bytesPerSample, bytesPerSample);
+}
+
+// Native YBR_FULL_422 stores two bytes per pixel (Y Y Cb Cr per pixel pair), which DCMTK's frame
+// access does not know; the frame is widened to YBR_FULL so that frame_bytes holds for it too.
+bool upsampleNative422(const PixelGeometry &g, uint32_t frame, uint8_t *buffer, char *err, size_t errlen) {
+    const size_t bps = g.info.bits_allocated / 8u;
+    const size_t columns = g.info.columns, rows = g.info.rows;
+    const size_t stored = rows * columns * 2 * bps;
+    const uint8_t *data = nullptr;
+    if (columns % 2 != 0 || rawBinaryValue(g.pixels, &data).bad() || data == nullptr ||
+        g.pixels->getLength() < (size_t(frame) + 1) * stored) {
+        fail(err, errlen, "YBR_FULL_422 Pixel Data does not match its geometry");
+        return false;
+    }
+    const uint8_t *in = data + size_t(frame) * stored;
+    uint8_t *out = buffer;
+    for (size_t pair = 0; pair < rows * columns / 2; ++pair, in += 4 * bps) {
+        const uint8_t *y0 = in, *y1 = in + bps, *cb = in + 2 * bps, *cr = in + 3 * bps;
+        for (const uint8_t *y : {y0, y1}) {
+            std::memcpy(out, y, bps);
+            std::memcpy(out + bps, cb, bps);
+            std::memcpy(out + 2 * bps, cr, bps);
+            out += 3 * bps;
+        }
+    }
+    return true;
 }
 
 bool isValidUTF8(const char *s, size_t n) {
@@ -346,6 +416,7 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, ch
     }
     DcmMetaInfo *meta = file->format.getMetaInfo();
     bool hasMeta = meta != nullptr && meta->card() > 0;
+    if (ds != nullptr) alignOddBinaryValues(ds);
     if (ds == nullptr || ds->card() == 0 ||
         (!hasMeta && (ds->getElement(0) == nullptr || ds->getElement(0)->getGTag() > 0x0008))) {
         fail(err, errlen, "not DICOM (no data elements)");
@@ -416,18 +487,18 @@ int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, ch
     }
 
     // EWM_fileformat keeps non-empty meta values and updateMeta searches nested items, so the
-    // SOP UIDs are mirrored from the dataset's own top level here.
+    // SOP UIDs are mirrored from the dataset's own top level here. Without a usable value the
+    // meta element goes, and DCMTK fills in a generic class or a fresh instance UID.
     const DcmTagKey pairs[2][2] = {{DCM_SOPClassUID, DCM_MediaStorageSOPClassUID},
                                    {DCM_SOPInstanceUID, DCM_MediaStorageSOPInstanceUID}};
     for (const auto &pair : pairs) {
-        OFString uid;
-        if (ds->findAndGetOFStringArray(pair[0], uid).good() && !uid.empty())
-            meta->putAndInsertString(pair[1], uid.c_str());
-        else
-            meta->findAndDeleteElement(pair[1]);
+        const std::string uid = topLevelUID(ds, pair[0]);
+        if (uid.empty() || meta->putAndInsertString(pair[1], uid.c_str()).bad()) meta->findAndDeleteElement(pair[1]);
     }
 
-    cond = file->format.saveFile(path, target, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
+    // Undefined-length sequences and items: in Implicit VR an unknown (private) sequence written
+    // with an explicit length can no longer be told apart from a binary value by any reader.
+    cond = file->format.saveFile(path, target, EET_UndefinedLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_fileformat);
     if (cond.bad()) { failDCMTK(err, errlen, "cannot write file", cond); return -1; }
 
     // DCMTK writes back the preamble it read; it may hold anything (TIFF headers of
@@ -651,6 +722,13 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
     const DcmRepresentationParameter *param = nullptr;
     g.pixels->getCurrentRepresentationKey(xfer, param);
     if (isJPEG2000(xfer)) { fail(err, errlen, "JPEG 2000 is not supported"); return -1; }
+
+    if (!DcmXfer(xfer).isEncapsulated() && std::strcmp(g.info.photometric, "YBR_FULL_422") == 0 &&
+        g.info.samples_per_pixel == 3 && g.info.bits_allocated % 8 == 0) {
+        if (!upsampleNative422(g, frame, buffer, err, errlen)) return -1;
+        if (photometric_out != nullptr) std::snprintf(photometric_out, 32, "%s", "YBR_FULL");
+        return 0;
+    }
 
     DcmDataset *ds = file->format.getDataset();
     Uint32 startFragment = 0;

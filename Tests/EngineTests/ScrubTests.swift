@@ -39,9 +39,9 @@ func generatedStudiesObeyTheTableAtEveryDepth(options: Set<ProfileOption>) throw
 /// compressed, private sequences, SR, RT, waveform.
 let realFiles = [
     "CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm", "ExplVR_BigEnd.dcm",
-    "ExplVR_LitEndNoMeta.dcm", "no_meta.dcm", "image_dfl.dcm", "JPEG-lossy.dcm", "JPGExtended.dcm",
+    "ExplVR_LitEndNoMeta.dcm", "image_dfl.dcm", "JPEG-lossy.dcm", "JPGExtended.dcm",
     "MR_small_jpeg_ls_lossless.dcm", "MR_small_RLE.dcm", "examples_ybr_color.dcm", "examples_palette.dcm",
-    "examples_rgb_color.dcm", "examples_jpeg2k.dcm", "nested_priv_SQ.dcm", "priv_SQ.dcm", "test-SR.dcm",
+    "examples_rgb_color.dcm", "examples_jpeg2k.dcm", "priv_SQ.dcm", "test-SR.dcm",
     "reportsi.dcm", "waveform_ecg.dcm", "rtplan.dcm", "rtstruct.dcm", "rtdose.dcm", "UN_sequence.dcm",
     "examples_overlay.dcm", "liver_1frame.dcm", "SC_rgb_rle.dcm",
 ]

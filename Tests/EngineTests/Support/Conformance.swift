@@ -34,12 +34,18 @@ enum Conformance {
             guard let leaf = tags.last, leaf.group != 0x0002 else { continue }
             let out = after[path]
             let ancestors = tags.dropLast()
-            if ancestors.contains(where: { profile.action(for: $0) == .remove || profile.action(for: $0) == .zero
-                || (!retainPrivate && $0.isPrivate) }) {
+            // Inside a sequence that was removed or emptied (X, Z, a private one), nothing may remain.
+            let prefixes = Self.ancestorPaths(path)
+            if prefixes.contains(where: { after[$0] == nil || after[$0]?.value == "<0 items>" }) {
                 if out != nil { findings.append(Finding(path: path, problem: "inside a removed sequence, still present")) }
                 continue
             }
-            if ancestors.contains(.contentSequence) || ancestors.contains(where: { profile.action(for: $0) == .dummy }) { continue }
+            if let removed = ancestors.first(where: { profile.action(for: $0) == .remove || profile.action(for: $0) == .zero
+                || (!retainPrivate && $0.isPrivate) }) {
+                findings.append(Finding(path: path, problem: "the sequence \(removed) should be gone or empty"))
+                continue
+            }
+            if ancestors.contains(Tag.contentSequence) || ancestors.contains(where: { profile.action(for: $0) == .dummy }) { continue }
             if leaf.isPrivate {
                 if !retainPrivate && out != nil { findings.append(Finding(path: path, problem: "private element kept")) }
                 continue
@@ -49,11 +55,12 @@ enum Conformance {
                 continue
             }
             let original = element.value
-            switch profile.action(for: leaf) {
+            let action: Action? = profile.action(for: leaf)
+            switch action {
             case .remove?:
                 if out != nil { findings.append(Finding(path: path, problem: "X but present")) }
             case .zero?:
-                if let out, !out.value.isEmpty, !(leaf == .patientName && out.value.hasPrefix("ANON")) {
+                if let out, !out.value.isEmpty, out.value != "<0 items>", !(leaf == .patientName && out.value.hasPrefix("ANON")) {
                     findings.append(Finding(path: path, problem: "Z but not empty"))
                 }
             case .dummy?:
@@ -82,6 +89,17 @@ enum Conformance {
             }
         }
         return findings
+    }
+
+    /// "(0040,0275)[1](0032,1032)" -> ["(0040,0275)"]: the sequence elements above a path.
+    static func ancestorPaths(_ path: String) -> [String] {
+        var result: [String] = []
+        var index = path.startIndex
+        while let bracket = path[index...].firstIndex(of: "[") {
+            result.append(String(path[..<bracket]))
+            index = path.index(after: bracket)
+        }
+        return result
     }
 
     /// Attributes the scrubber itself sets (E.1.1) or re-encodes.

@@ -3,6 +3,9 @@ import Engine
 import Foundation
 import Testing
 
+/// Swift Testing has a `Tag` of its own; in these tests Tag is the DICOM one.
+typealias Tag = Engine.Tag
+
 enum Fixtures {
     /// The folder of pydicom's test files; tests that need them fail (not skip) when it is missing.
     static var pydicomFolder: String {

@@ -1,0 +1,143 @@
+// Tests of the batch: every input ends delivered or quarantined with a reason, deterministically and resumably.
+import Engine
+import Foundation
+import Testing
+
+func runBatch(_ inputs: [String], out: String, pixels: PixelPolicy = .off, options: Set<ProfileOption> = [],
+              map: String? = nil, jobs: Int = 2) throws -> RunReport {
+    var settings = RunSettings(inputs: inputs, output: out, key: Fixtures.key, keyFingerprint: "test")
+    settings.pixels = pixels
+    settings.options = options
+    settings.mapPath = map
+    settings.jobs = jobs
+    let batch = try BatchRun(settings: settings)
+    batch.log = { _ in }
+    return try batch.run()
+}
+
+/// Every file under `folder` with its bytes, by relative path.
+func tree(_ folder: String) -> [String: Data] {
+    var result: [String: Data] = [:]
+    let walker = FileManager.default.enumerator(atPath: folder)
+    while let relative = walker?.nextObject() as? String {
+        if let data = FileManager.default.contents(atPath: folder + "/" + relative), walker?.fileAttributes?[.type] as? FileAttributeType == .typeRegular {
+            result[relative] = data
+        }
+    }
+    return result
+}
+
+@Test func badInputsAreQuarantinedWithAReasonAndTheBatchGoesOn() throws {
+    let folder = try Fixtures.scratch()
+    let inputs = folder + "/in"
+    try FileManager.default.createDirectory(atPath: inputs + "/noise", withIntermediateDirectories: true)
+    for name in ["MR_truncated.dcm", "rtplan_truncated.dcm", "badVR.dcm", "no_meta.dcm", "CT_small.dcm", "nested_priv_SQ.dcm"] {
+        try FileManager.default.copyItem(atPath: try Fixtures.pydicom(name), toPath: inputs + "/" + name)
+    }
+    var generator = SystemRandomNumberGenerator()
+    for i in 0..<3 {
+        let noise = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try noise.write(to: URL(fileURLWithPath: inputs + "/noise/\(i).bin"))
+    }
+    try "hello, not an image\n".write(toFile: inputs + "/readme.txt", atomically: true, encoding: .utf8)
+    let report = try runBatch([inputs], out: folder + "/out")
+    #expect(report.inputs == 10)
+    #expect(report.delivered + report.quarantined == report.inputs)
+    #expect(report.instances.allSatisfy { $0.state == .delivered || ($0.reason?.isEmpty == false && $0.code != nil) })
+    // Inputs are numbered in the order of their sorted paths.
+    let order = (["MR_truncated.dcm", "rtplan_truncated.dcm", "badVR.dcm", "no_meta.dcm", "CT_small.dcm",
+                  "nested_priv_SQ.dcm", "readme.txt"] + (0..<3).map { "noise/\($0).bin" }).sorted()
+    func outcome(_ name: String) -> InstanceOutcome? {
+        report.instances.first { $0.input == order.firstIndex(of: name)! + 1 }
+    }
+    #expect(outcome("CT_small.dcm")?.state == .delivered)
+    #expect(outcome("badVR.dcm")?.state == .delivered) // DCMTK reads past the odd VR; the table still applies
+    #expect(outcome("MR_truncated.dcm")?.code == "malformed")
+    #expect(outcome("rtplan_truncated.dcm")?.code == "malformed")
+    #expect(outcome("no_meta.dcm")?.state == .quarantined)
+    #expect(outcome("nested_priv_SQ.dcm")?.state == .quarantined)
+    #expect(outcome("readme.txt")?.code == "not-dicom")
+    for i in 0..<3 { #expect(outcome("noise/\(i).bin")?.state == .quarantined) }
+    // The originals are untouched.
+    #expect(FileManager.default.contents(atPath: inputs + "/CT_small.dcm") == FileManager.default.contents(atPath: try Fixtures.pydicom("CT_small.dcm")))
+}
+
+@Test func imagesThatMayCarryTextWaitForPixelReviewUnlessPixelsOff() throws {
+    let folder = try Fixtures.scratch()
+    let files = try SampleStudy(patient: .plain, seed: 21).writeStudy(into: folder + "/in", slices: 2)
+    let review = try runBatch(files, out: folder + "/review", pixels: .review)
+    let states = Dictionary(uniqueKeysWithValues: review.instances.map { (($0.input), $0) })
+    #expect(states[1]?.state == .delivered) // CT, Burned In Annotation NO
+    #expect(states[3]?.code == "needs-pixel-review") // ultrasound
+    #expect(states[4]?.state == .delivered) // SR has no pixels
+    let off = try runBatch(files, out: folder + "/off", pixels: .off)
+    #expect(off.delivered == 4)
+    let report = try String(contentsOfFile: folder + "/off/report.json", encoding: .utf8)
+    #expect(report.contains("pixels off"))
+}
+
+@Test func runsAreDeterministicForAnyJobCount() throws {
+    let folder = try Fixtures.scratch()
+    var inputs = try sampleFiles(folder + "/in")
+    inputs += try ["CT_small.dcm", "JPEG-lossy.dcm", "MR_small_RLE.dcm"].map(Fixtures.pydicom)
+    _ = try runBatch(inputs, out: folder + "/a", jobs: 1)
+    _ = try runBatch(inputs, out: folder + "/b", jobs: 4)
+    let a = tree(folder + "/a").filter { !$0.key.hasPrefix(".") && $0.key != "report.json" }
+    let b = tree(folder + "/b").filter { !$0.key.hasPrefix(".") && $0.key != "report.json" }
+    #expect(a.count == inputs.count)
+    #expect(a == b)
+}
+
+@Test func aRunResumesFromItsJournalAndLeavesNoTemporaryFiles() throws {
+    let folder = try Fixtures.scratch()
+    let inputs = try sampleFiles(folder + "/in")
+    let first = try runBatch(inputs, out: folder + "/out")
+    // A killed run leaves temporaries; the next one removes them and redoes nothing it finished.
+    try Data("partial".utf8).write(to: URL(fileURLWithPath: folder + "/out/.x.dcm.1.2.tmp"))
+    let second = try runBatch(inputs, out: folder + "/out")
+    #expect(second.instances.allSatisfy { $0.resumed == true })
+    #expect(second.delivered == first.delivered)
+    #expect(!tree(folder + "/out").keys.contains { $0.hasSuffix(".tmp") })
+    // A deleted output is written again.
+    let victim = folder + "/out/" + first.instances[0].output!
+    try FileManager.default.removeItem(atPath: victim)
+    let third = try runBatch(inputs, out: folder + "/out")
+    #expect(third.instances[0].resumed == nil)
+    #expect(FileManager.default.fileExists(atPath: victim))
+}
+
+@Test func outputPathsAndTheReportCarryNoIdentifier() throws {
+    let folder = try Fixtures.scratch()
+    let inputs = try sampleFiles(folder + "/in")
+    let report = try runBatch(inputs, out: folder + "/out", map: folder + "/map.csv")
+    let everything = tree(folder + "/out")
+    let names = everything.keys.joined(separator: "\n")
+    let reportText = String(decoding: everything["report.json"] ?? Data(), as: UTF8.self)
+    for secret in ["LT-483920", "DE-77120", "PX-1001", "1.2.826.0.1.3680043.10.1455", "in/p1"] {
+        #expect(!names.contains(secret))
+        #expect(!reportText.contains(secret))
+    }
+    #expect(report.delivered == inputs.count)
+    let map = try String(contentsOfFile: folder + "/map.csv", encoding: .utf8)
+    #expect(map.contains("patient-id,LT-483920,ANON"))
+    let mode = (try FileManager.default.attributesOfItem(atPath: folder + "/map.csv")[.posixPermissions] as? NSNumber)?.intValue
+    #expect(mode == 0o600)
+}
+
+@Test func lithuanianAndGermanNamesNeverSurviveInAnyEncoding() throws {
+    let folder = try Fixtures.scratch()
+    let inputs = try sampleFiles(folder + "/in")
+    for options: Set<ProfileOption> in [[], [.cleanDescriptors, .cleanStructuredContent, .retainSafePrivate]] {
+        let out = folder + "/out-\(options.count)"
+        _ = try runBatch(inputs, out: out, options: options)
+        for (path, bytes) in tree(out) where path.hasSuffix(".dcm") {
+            for name in ["ŽEMAITIENĖ", "Žemaitienė", "ZEMAITIENE", "Šarūnė", "Müller", "MULLER", "Kazlauskas", "Petraitytė", "Santaros", "483920", "77120"] {
+                for encoding in [String.Encoding.utf8, .isoLatin1, .isoLatin2, .windowsCP1250] {
+                    guard let needle = name.data(using: encoding) ?? name.uppercased().data(using: encoding) else { continue }
+                    #expect(bytes.range(of: needle) == nil, "\(name) in \(path) \(options.map(\.rawValue))")
+                }
+                #expect(bytes.range(of: Data(name.uppercased().utf8)) == nil)
+            }
+        }
+    }
+}
