@@ -39,7 +39,7 @@ let package = Package(
             dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Engine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <utility>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct cdcm_file {
     // What cdcm_save writes when no syntax is given: the syntax read, or Explicit VR Little Endian
     // once the pixels were replaced (or for a new file).
     E_TransferSyntax xfer = EXS_LittleEndianExplicit;
+    // Native Pixel Data still as read from a Big Endian file (see cdcm_decode_frame).
+    bool bigEndianPixels = false;
 };
 
 namespace {
@@ -425,6 +428,7 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, ch
     }
     E_TransferSyntax xfer = ds->getOriginalXfer();
     file->xfer = xfer == EXS_Unknown ? EXS_LittleEndianExplicit : xfer;
+    file->bigEndianPixels = DcmXfer(xfer).isBigEndian();
     if (has_preamble != nullptr) *has_preamble = preamble ? 1 : 0;
     return file;
 }
@@ -482,7 +486,7 @@ int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, ch
         }
     }
     if (!ds->canWriteXfer(target)) {
-        fail(err, errlen, "the pixel data cannot be written in this transfer syntax");
+        fail(err, errlen, "the pixel data cannot be written in this transfer syntax (it is no longer compressed)");
         return -1;
     }
 
@@ -747,6 +751,14 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
     if (cond.bad()) { failDCMTK(err, errlen, "cannot decode frame", cond); return -1; }
     if (target != buffer) std::memcpy(buffer, target, g.info.frame_bytes);
 
+    // DCMTK swaps Big Endian OW as 16-bit words; 32-bit samples need their halves swapped too.
+    if (file->bigEndianPixels && !DcmXfer(xfer).isEncapsulated() && g.info.bits_allocated == 32 &&
+        standardVR(g.pixels) == EVR_OW) {
+        for (size_t i = 0; i + 4 <= g.info.frame_bytes; i += 4) {
+            std::swap(buffer[i], buffer[i + 2]);
+            std::swap(buffer[i + 1], buffer[i + 3]);
+        }
+    }
     // All DCMTK decoders (and native frames) deliver the layout that Planar Configuration names.
     if (g.info.samples_per_pixel > 1 && g.info.planar_configuration == 1 && g.info.bits_allocated >= 8) {
         interleavePlanes(buffer, size_t(g.info.rows) * g.info.columns, g.info.samples_per_pixel,
@@ -786,6 +798,7 @@ int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, cons
         if (cond.bad()) { failDCMTK(err, errlen, "cannot set Planar Configuration", cond); return -1; }
     }
     file->xfer = EXS_LittleEndianExplicit;
+    file->bigEndianPixels = false;
     return 0;
 }
 

@@ -35,7 +35,10 @@ struct Run: ParsableCommand {
         let projectKey: ProjectKey
         let fingerprint: String
         if let key {
-            projectKey = try ProjectKey.load(path: key)
+            do { projectKey = try ProjectKey.load(path: key) } catch let error as EngineError {
+                FileHandle.standardError.write(Data("dcmscrub: \(error.message)\n".utf8))
+                throw ExitCode(2)
+            }
             fingerprint = projectKey.uid(for: "fingerprint")
         } else {
             projectKey = ProjectKey.random()
@@ -51,7 +54,8 @@ struct Run: ParsableCommand {
             let report = try BatchRun(settings: settings).run()
             print(report.summary + " (report: \(out)/report.json)")
         } catch let error as EngineError {
-            throw ValidationError(error.message)
+            FileHandle.standardError.write(Data("dcmscrub: \(error.message)\n".utf8))
+            throw ExitCode(2)
         }
     }
 }

@@ -115,3 +115,44 @@ func pixelDataStaysByteForByte(name: String) throws {
     #expect(d.string(Tag(0x0028, 0x0030)) == "0.7\\0.7")
     #expect(d.string(Tag(0x0020, 0x0013)) == "1")
 }
+
+@Test func aDummySequenceKeepsItsShapeButNoneOfItsText() throws {
+    let folder = try Fixtures.scratch()
+    let input = folder + "/ct.dcm"
+    try SampleStudy(patient: .plain, seed: 8).write(.ct, series: 1, instance: 1, to: input)
+    let file = try DicomFile.open(path: input)
+    // Verifying Observer Sequence (D) with a Person Identification Code Sequence (D) inside.
+    let observer = try file.dataset.appendItem(Tag(0x0040, 0xA073))
+    try observer.put(Tag(0x0040, 0xA075), "Jonaitis^Petras", vr: "PN")
+    try observer.put(Tag(0x0040, 0xA030), "20240517101010", vr: "DT")
+    let code = try observer.appendItem(Tag(0x0040, 0x1101))
+    try code.put(.codeValue, "EMP-99812", vr: "SH")
+    try code.put(.codingSchemeDesignator, "HOSPITAL", vr: "SH")
+    try code.put(.codeMeaning, "Petras Jonaitis", vr: "LO")
+    try file.write(to: input)
+    let output = try scrubbed(input, into: folder)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+    for secret in ["Jonaitis", "EMP-99812", "HOSPITAL", "20240517101010"] {
+        #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret)")
+    }
+    let d = try DicomFile.open(path: output).dataset
+    let kept = d.items(at: d.index(of: Tag(0x0040, 0xA073))!)
+    #expect(kept.count == 1)
+    #expect(kept[0].string(Tag(0x0040, 0xA075)) == "ANONYMIZED^")
+}
+
+@Test func reportTextLosesThePatientUnderEitherSRRule() throws {
+    let folder = try Fixtures.scratch()
+    let input = folder + "/sr.dcm"
+    try SampleStudy(patient: .lithuanian, seed: 9).write(.report, series: 3, instance: 1, to: input)
+    for options: Set<ProfileOption> in [[], [.cleanStructuredContent]] {
+        let output = try scrubbed(input, options: options, into: folder)
+        let d = try DicomFile.open(path: output).dataset
+        let items = d.items(at: d.index(of: .contentSequence)!)
+        let text = items[0].string(Tag(0x0040, 0xA160)) ?? ""
+        #expect(!text.contains("ŽEMAITIENĖ") && !text.contains("LT-483920") && !text.contains("14.03.1962"))
+        if options.isEmpty { #expect(text == "ANONYMIZED") } else { #expect(text.contains("no acute findings")) }
+        // The concept codes stay, so the report keeps its structure.
+        #expect(d.items(at: d.index(of: Tag(0x0040, 0xA043))!)[0].string(.codeValue) == "18748-4")
+    }
+}

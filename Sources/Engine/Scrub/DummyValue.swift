@@ -3,7 +3,8 @@
 enum DummyValue {
     static func text(for vr: String) -> String? {
         switch vr {
-        case "PN", "LO", "SH", "LT", "ST", "UT", "UC", "CS", "AE": "ANONYMIZED"
+        case "PN": "ANONYMIZED^" // with a component separator: without one it reads as the retired PN form
+        case "LO", "SH", "LT", "ST", "UT", "UC", "CS", "AE": "ANONYMIZED"
         case "DA": "19000101"
         case "TM": "000000"
         case "DT": "19000101000000"

@@ -10,9 +10,14 @@ struct ScrubContext {
     let dateOffset: Int
     let pseudonym: String
     var uids: [String: String] = [:]
-    /// Inside an SR Content Sequence: D (Basic Profile) or C (Clean Structured Content) for the
-    /// free text the table does not list, such as Text Value.
-    var contentAction: Action?
+    /// What happens to text the table does not list, inside a sequence the table says to replace (D)
+    /// or clean (C): SR content keeps its codes; any other D sequence (Verifying Observer, Person
+    /// Identification Code, Institution Code) keeps its structure with every text value a dummy.
+    var nested: NestedText?
+
+    enum NestedText {
+        case dummyFreeText, cleanFreeText, dummyAllText
+    }
 
     /// PS3.15 E.1-1 lists instance UIDs; a UID it does not list is kept when it is a standard one
     /// (transfer syntaxes, SOP classes, coding schemes live under this root) and replaced otherwise.
@@ -55,11 +60,18 @@ struct ScrubContext {
         (0x5000...0x501E).contains(tag.group) || (0x6000...0x601E).contains(tag.group) && tag.group % 2 == 0
     }
 
-    /// Free-text VRs of an SR content item; codes (CS, and the code sequence's SH/LO) stay.
+    /// The action for text inside a D or C sequence that the table does not name.
     private func contentTextAction(_ element: DicomElement) -> Action? {
-        guard let contentAction, ["UT", "LT", "ST", "LO", "SH", "PN", "UC"].contains(element.vr),
-              element.tag.group != 0x0008 else { return nil }
-        return contentAction
+        guard let nested else { return nil }
+        let freeText = ["UT", "LT", "ST", "LO", "SH", "PN", "UC"].contains(element.vr)
+        switch nested {
+        case .dummyAllText:
+            return freeText || ["DA", "DT", "TM"].contains(element.vr) ? .dummy : nil
+        case .dummyFreeText, .cleanFreeText:
+            // Codes (Code Value, Code Meaning, ... in group 0008) carry the report's structure.
+            guard freeText, element.tag.group != 0x0008 else { return nil }
+            return nested == .dummyFreeText ? .dummy : .clean
+        }
     }
 
     private func defaultAction(_ item: DicomItem, _ index: Int, _ element: DicomElement) -> Action {
@@ -74,13 +86,14 @@ struct ScrubContext {
             switch action {
             case .remove: try item.remove(at: index)
             case .zero: try item.clear(at: index)
-            case .dummy where tag != .contentSequence:
-                // A dummy sequence would have to invent content; an empty one says less.
-                try item.clear(at: index)
             default:
-                let outer = contentAction
-                if tag == .contentSequence { contentAction = action == .clean ? .clean : .dummy }
-                defer { contentAction = outer }
+                let outer = nested
+                if tag == .contentSequence {
+                    nested = action == .clean ? .cleanFreeText : .dummyFreeText
+                } else if action == .dummy {
+                    nested = .dummyAllText
+                }
+                defer { nested = outer }
                 for child in item.items(at: index) { try scrub(child, depth: depth + 1) }
             }
             return
@@ -92,7 +105,7 @@ struct ScrubContext {
             try item.remove(at: index)
         case .zero:
             if depth == 0 && tag == .patientName {
-                try item.setString(at: index, pseudonym) // Z allows a dummy; the pseudonym keeps patients apart
+                try item.setString(at: index, pseudonym + "^") // Z allows a dummy; the pseudonym keeps patients apart
             } else {
                 try item.clear(at: index)
             }

@@ -66,7 +66,7 @@ enum Conformance {
             case .dummy?:
                 if element.vr == "SQ" { continue }
                 if out == nil { findings.append(Finding(path: path, problem: "D but absent")) }
-                if let out, !original.isEmpty, out.value == original, out.value != "ANONYMIZED" {
+                if let out, !original.isEmpty, out.value == original, !out.value.hasPrefix("ANONYMIZED") {
                     findings.append(Finding(path: path, problem: "D but unchanged"))
                 }
             case .uid?:

@@ -1,0 +1,101 @@
+// End-to-end tests of `dcmscrub run`: exit codes, messages, SIGKILL at random moments, dciodvfy on outputs.
+import Engine
+import Foundation
+import Testing
+
+@Test func runPrintsOneSummaryLineAndExitsZero() throws {
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .lithuanian, seed: 31).writeStudy(into: folder + "/in", slices: 2)
+    let result = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/k"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("4 inputs: 3 delivered, 1 quarantined"))
+    // The quarantine line names the input by position and carries no identifier.
+    #expect(result.stderr.contains("input 4: quarantined (needs-pixel-review)")) // ct-1, ct-2, report, ultrasound
+    for secret in ["LT-483920", "ŽEMAITIENĖ", folder] { #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret + "/in")) }
+}
+
+@Test func usageAndMissingSourcesExitTwoWithOneLine() throws {
+    let folder = try Executable.scratch()
+    let missing = try Executable.run(Executable.dcmscrub, ["run", folder + "/nothing-here", "--out", folder + "/out"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "dcmscrub: source 1 does not exist\n")
+    let noOut = try Executable.run(Executable.dcmscrub, ["run", folder])
+    #expect(noOut.status != 0)
+}
+
+/// Kills `run` with SIGKILL at seeded random moments, then lets it finish: the result must equal an
+/// uninterrupted run's, with no partial or temporary file left and nothing delivered twice.
+@Test func aKilledRunResumesToTheSameOutputs() throws {
+    let folder = try Executable.scratch()
+    for seed in 1...8 {
+        let patient = [SamplePatient.lithuanian, .german, .plain][Int(seed) % 3]
+        _ = try SampleStudy(patient: patient, seed: UInt64(seed) + 40).writeStudy(into: folder + "/in/s\(seed)", slices: 6)
+    }
+    for name in ["CT_small.dcm", "JPEG-lossy.dcm", "examples_ybr_color.dcm", "MR_truncated.dcm"] {
+        try FileManager.default.copyItem(atPath: Executable.pydicomFolder + "/" + name, toPath: folder + "/in/" + name)
+    }
+    let arguments = ["run", folder + "/in", "--key", folder + "/key", "--pixels", "off", "--jobs", "2"]
+    let clean = try Executable.run(Executable.dcmscrub, arguments + ["--out", folder + "/clean"])
+    #expect(clean.status == 0)
+
+    var generator = SeededGenerator(seed: 20261123)
+    var kills = 0
+    for _ in 0..<6 {
+        let (process, _, _) = try Executable.start(Executable.dcmscrub, arguments + ["--out", folder + "/killed"])
+        usleep(UInt32.random(in: 20_000...250_000, using: &generator))
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
+        process.waitUntilExit()
+    }
+    let finish = try Executable.run(Executable.dcmscrub, arguments + ["--out", folder + "/killed"])
+    #expect(finish.status == 0)
+    #expect(kills > 0)
+    let expected = Executable.tree(folder + "/clean").filter { !$0.key.hasPrefix(".") && $0.key != "report.json" }
+    let actual = Executable.tree(folder + "/killed")
+    #expect(!actual.keys.contains { ($0 as NSString).lastPathComponent.hasPrefix(".") && $0.hasSuffix(".tmp") })
+    #expect(actual.filter { !$0.key.hasPrefix(".") && $0.key != "report.json" } == expected)
+    #expect(expected.count == 8 * 8 + 3)
+}
+
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state ^ (state >> 33)
+    }
+}
+
+/// dciodvfy (dicom3tools) must find no error in an output that it did not find in its input.
+@Test func outputsGainNoDciodvfyError() throws {
+    let folder = try Executable.scratch()
+    let inputs = folder + "/in"
+    _ = try SampleStudy(patient: .german, seed: 51).writeStudy(into: inputs + "/sample", slices: 1)
+    let real = ["CT_small.dcm", "MR_small.dcm", "JPEG-lossy.dcm", "examples_ybr_color.dcm", "examples_palette.dcm",
+                "examples_rgb_color.dcm", "test-SR.dcm", "reportsi.dcm", "waveform_ecg.dcm", "rtplan.dcm",
+                "rtstruct.dcm", "rtdose.dcm", "liver_1frame.dcm", "SC_rgb_rle.dcm", "image_dfl.dcm"]
+    for name in real { try FileManager.default.copyItem(atPath: Executable.pydicomFolder + "/" + name, toPath: inputs + "/" + name) }
+    for options in [[String](), ["--option", "clean-descriptors", "--option", "retain-long-modified-dates", "--option", "retain-safe-private"]] {
+        let out = folder + "/out\(options.count)"
+        let result = try Executable.run(Executable.dcmscrub, ["run", inputs, "--out", out, "--pixels", "off"] + options)
+        #expect(result.status == 0)
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+        let sources = Executable.tree(inputs).keys.sorted().map { inputs + "/" + $0 }
+        #expect(report.delivered == sources.count)
+        for instance in report.instances {
+            guard let output = instance.output else { continue }
+            let source = sources[instance.input - 1]
+            let gained = try errors(out + "/" + output).subtracting(errors(source))
+            #expect(gained.isEmpty, "\((source as NSString).lastPathComponent): \(gained)")
+        }
+    }
+}
+
+/// dciodvfy's error lines with values and UIDs blanked, so that a replaced value is not a new error.
+func errors(_ path: String) throws -> Set<String> {
+    let result = try Executable.run("/usr/bin/dciodvfy", [path])
+    let lines = (result.stdout + result.stderr).split(separator: "\n").filter { $0.hasPrefix("Error") }
+    return Set(lines.map { line in
+        line.replacingOccurrences(of: "<[^>]*>", with: "<>", options: .regularExpression)
+            .replacingOccurrences(of: "[0-9][0-9.]*", with: "#", options: .regularExpression)
+    })
+}
