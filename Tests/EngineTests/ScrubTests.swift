@@ -156,3 +156,29 @@ func pixelDataStaysByteForByte(name: String) throws {
         #expect(d.items(at: d.index(of: Tag(0x0040, 0xA043))!)[0].string(.codeValue) == "18748-4")
     }
 }
+
+/// A Lithuanian name stored in Latin-4 (ISO_IR 110): decoded by DCMTK, written back as UTF-8, gone everywhere.
+@Test func latin4NamesAreDecodedAndRemoved() throws {
+    let folder = try Fixtures.scratch()
+    let input = folder + "/latin4.dcm"
+    try SampleStudy(patient: .plain, seed: 10).write(.ct, series: 1, instance: 1, to: input)
+    let file = try DicomFile.open(path: input)
+    // "ŽEMAITIENĖ^Šarūnė" in ISO 8859-4.
+    let name: [UInt8] = [0xAE, 0x45, 0x4D, 0x41, 0x49, 0x54, 0x49, 0x45, 0x4E, 0xCC, 0x5E, 0xA9, 0x61, 0x72, 0xFE, 0x6E, 0xEC]
+    try file.dataset.put(.specificCharacterSet, "ISO_IR 110", vr: "CS")
+    try file.dataset.put(.patientName, stringBytes: name, vr: "PN")
+    try file.dataset.put(.studyDescription, stringBytes: Array("Chest of ".utf8) + Array(name[0..<10]), vr: "LO")
+    try file.dataset.put(.seriesDescription, stringBytes: [0xA9, 0x61, 0x72, 0xFE, 0x6E, 0xEC] + Array(" axial".utf8), vr: "LO")
+    try file.write(to: input)
+    #expect(HeaderListing.list(try DicomFile.open(path: input)).contains { $0.value == "ŽEMAITIENĖ^Šarūnė" })
+
+    let output = try scrubbed(input, options: [.cleanDescriptors], into: folder)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: output))
+    for needle in [Data(name[0..<10]), Data([0xA9, 0x61, 0x72, 0xFE, 0x6E, 0xEC]), Data("ŽEMAITIENĖ".utf8), Data("Šarūnė".utf8), Data("ZEMAITIENE".utf8)] {
+        #expect(bytes.range(of: needle) == nil)
+    }
+    let d = try DicomFile.open(path: output).dataset
+    #expect(d.string(.specificCharacterSet) == "ISO_IR 192")
+    #expect(d.string(.studyDescription) == "Chest of *")
+    #expect(d.string(.seriesDescription) == "* axial")
+}

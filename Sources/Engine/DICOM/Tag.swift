@@ -16,7 +16,9 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(UInt16(value >> 16), UInt16(value & 0xFFFF))
     }
 
-    public var isPrivate: Bool { group % 2 == 1 && group > 0x0008 }
+    /// Odd groups above 0008 are private (PS3.5 7.8.1); the odd groups below are not allowed at all,
+    /// and are treated the same way, so nothing unlisted in them survives.
+    public var isPrivate: Bool { group % 2 == 1 }
     /// (gggg,0010-00FF): the element that names a private block's creator.
     public var isPrivateCreator: Bool { isPrivate && element >= 0x0010 && element <= 0x00FF }
     /// The creator element that reserves this private element's block, e.g. (0029,1010) -> (0029,0010).
