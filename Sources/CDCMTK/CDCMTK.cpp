@@ -802,6 +802,15 @@ int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, cons
     return 0;
 }
 
+int cdcm_tag_for_keyword(const char *keyword, uint16_t *group, uint16_t *element) {
+    if (keyword == nullptr || group == nullptr || element == nullptr) return -1;
+    DcmTag tag;
+    if (DcmTag::findTagFromName(keyword, tag).bad()) return -1;
+    *group = tag.getGTag();
+    *element = tag.getETag();
+    return 0;
+}
+
 void cdcm_free(void *pointer) { std::free(pointer); }
 
 } // extern "C"

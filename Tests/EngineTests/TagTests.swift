@@ -16,3 +16,9 @@ import Testing
     #expect(Tag(0x0029, 0x0010).isPrivateCreator)
     #expect(!Tag.patientName.isPrivate)
 }
+
+@Test func keywordsComeFromTheDataDictionary() {
+    #expect(Tag(keyword: "SeriesDescription") == Tag.seriesDescription)
+    #expect(Tag(keyword: "BurnedInAnnotation") == Tag.burnedInAnnotation)
+    #expect(Tag(keyword: "NoSuchKeyword") == nil)
+}

@@ -126,6 +126,12 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
 int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
                         char *err, size_t errlen);
 
+// MARK: dictionary
+
+/// Looks up a keyword of DCMTK's data dictionary ("Manufacturer", "SeriesDescription") and writes
+/// its tag. Returns 0 when found, -1 otherwise.
+int cdcm_tag_for_keyword(const char *keyword, uint16_t *group, uint16_t *element);
+
 void cdcm_free(void *pointer);
 
 #ifdef __cplusplus

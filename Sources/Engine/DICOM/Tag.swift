@@ -1,4 +1,5 @@
 // Tag: a DICOM attribute tag as a value, printed the way the standard writes it.
+import CDCMTK
 
 public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let group: UInt16
@@ -18,6 +19,13 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Odd groups above 0008 are private (PS3.5 7.8.1); the odd groups below are not allowed at all,
     /// and are treated the same way, so nothing unlisted in them survives.
+    /// A keyword of the DICOM data dictionary, as DCMTK knows it ("SeriesDescription").
+    public init?(keyword: String) {
+        var group: UInt16 = 0, element: UInt16 = 0
+        guard cdcm_tag_for_keyword(keyword, &group, &element) == 0 else { return nil }
+        self.init(group, element)
+    }
+
     public var isPrivate: Bool { group % 2 == 1 }
     /// (gggg,0010-00FF): the element that names a private block's creator.
     public var isPrivateCreator: Bool { isPrivate && element >= 0x0010 && element <= 0x00FF }
