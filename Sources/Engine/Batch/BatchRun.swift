@@ -91,6 +91,7 @@ public final class BatchRun: @unchecked Sendable {
                 record(outcome, at: index)
             }
         }
+        journal.flush()
         let report = RunReport(
             settings: settings, outcomes: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
         try AtomicFile.write(report.json(), to: settings.output + "/report.json")
@@ -132,7 +133,7 @@ public final class BatchRun: @unchecked Sendable {
             let destination = settings.output + "/" + relative
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try file.write(to: destination)
+            try file.write(to: destination, durable: false) // made durable in batches by the journal
             if settings.mapPath != nil {
                 lock.lock()
                 crosswalk.add(input: files[index], output: relative, result: result)

@@ -52,12 +52,38 @@ final class Journal: @unchecked Sendable {
         var outcome: InstanceOutcome
     }
 
+    /// Lines waiting for the next file-system sync: an outcome is recorded only once its output is
+    /// on disk, so a power cut can lose work but never make the journal claim a file it lacks.
+    private var pending = Data()
+    private var pendingCount = 0
+    /// Off for measurements only (DCMSCRUB_NO_SYNC): then outputs reach the disk when the kernel decides.
+    private let durable = ProcessInfo.processInfo.environment["DCMSCRUB_NO_SYNC"] == nil
+    static let syncEvery = 256
+
     func append(identity: String, outcome: InstanceOutcome) {
         guard var line = try? JSONEncoder().encode(Entry(identity: identity, settings: settings, outcome: outcome)) else { return }
         line.append(0x0A)
         lock.lock()
-        handle.write(line)
-        lock.unlock()
+        defer { lock.unlock() }
+        pending.append(line)
+        pendingCount += 1
+        if pendingCount >= Self.syncEvery { flushLocked() }
+    }
+
+    /// Syncs the output file system, then records what is now durable.
+    func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        flushLocked()
+    }
+
+    private func flushLocked() {
+        guard pendingCount > 0 else { return }
+        if durable { sync() } // syncfs is not exported to Swift here; sync covers the output folder too
+        handle.write(pending)
+        fsync(handle.fileDescriptor)
+        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
     }
 
     /// Temporary files of a killed run (".name.pid.random.tmp") are removed before work starts.

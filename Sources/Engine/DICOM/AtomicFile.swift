@@ -8,14 +8,16 @@ public enum AtomicFile {
         return (folder.isEmpty ? "." : folder) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
-    /// Makes a fully written temporary file durable and moves it over `path`.
-    static func commit(temporary: String, to path: String) throws {
-        try fsyncPath(temporary)
+    /// Moves a fully written temporary file over `path`. `durable`: fsync the file and its folder
+    /// first; a batch instead syncs the whole file system every few hundred files (Journal), which
+    /// costs one sync instead of two per file and keeps the same guarantee for what it records.
+    static func commit(temporary: String, to path: String, durable: Bool = true) throws {
+        if durable { try fsyncPath(temporary) }
         guard rename(temporary, path) == 0 else {
             throw EngineError(.write, "cannot rename an output into place (errno \(errno))")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        try? fsyncPath(folder.isEmpty ? "." : folder)
+        if durable { try? fsyncPath(folder.isEmpty ? "." : folder) }
     }
 
     /// Writes `data` to `path` atomically with the given permissions.

@@ -69,13 +69,13 @@ public final class DicomFile {
 
     /// Writes to `path` through a temporary file in the same folder, fsync and rename, so a reader
     /// (or a killed run) sees either the old file or the whole new one, never a part.
-    public func write(to path: String, transferSyntax: String? = nil) throws {
+    public func write(to path: String, transferSyntax: String? = nil, durable: Bool = true) throws {
         let temporary = AtomicFile.temporaryPath(for: path)
         do {
             try withErrorBufferThrowing(.write) { err, len in
                 cdcm_save(handle, temporary, transferSyntax, err, len)
             }
-            try AtomicFile.commit(temporary: temporary, to: path)
+            try AtomicFile.commit(temporary: temporary, to: path, durable: durable)
         } catch {
             unlink(temporary)
             throw error
