@@ -64,7 +64,10 @@ func pixelDataStaysByteForByte(name: String) throws {
     let output = try scrubbed(input, into: folder)
     let before = try DicomFile.open(path: input), after = try DicomFile.open(path: output)
     #expect(before.transferSyntax == after.transferSyntax || !before.hasPreamble)
-    #expect(try PixelBytes.of(input) == PixelBytes.of(output), "\(name)")
+    let stored = try PixelBytes.of(input)
+    #expect(try stored == PixelBytes.of(output), "\(name)")
+    let images = ["CT_small.dcm", "JPEG-lossy.dcm", "examples_ybr_color.dcm", "MR_small_RLE.dcm", "examples_jpeg2k.dcm"]
+    if images.contains(name) { #expect(stored?.isEmpty == false) } // the comparison is not of two nothings
 }
 
 @Test func uidsAndReferencesMapConsistently() throws {

@@ -51,3 +51,16 @@ extension DicomFile {
         return Frame(samples: samples, photometric: decoded.isEmpty ? info.photometric : DicomText.trimmed(decoded))
     }
 }
+
+extension DicomFile {
+    /// Replaces the Pixel Data with native little-endian samples of every frame, colour-by-pixel, and
+    /// sets Photometric Interpretation to `photometric`. Every compressed representation goes, so a
+    /// save can no longer write the original fragments, and the file will be Explicit VR Little Endian.
+    public func replacePixels(_ samples: [UInt8], photometric: String) throws {
+        try samples.withUnsafeBufferPointer { buffer in
+            try withErrorBufferThrowing(.edit) { err, len in
+                cdcm_replace_pixels(handle, buffer.baseAddress, buffer.count, photometric, err, len)
+            }
+        }
+    }
+}
