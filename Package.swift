@@ -27,9 +27,12 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "CDCMTK",
+                "CTesseract",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/ps3.15-annex-e.tsv"), .copy("Resources/tcia-private-tag-kb.csv")]
+            resources: [.copy("Resources/ps3.15-annex-e.tsv"), .copy("Resources/tcia-private-tag-kb.csv"),
+                        .copy("Resources/ctp-DicomPixelAnonymizer.script"), .copy("Resources/deid.dicom"),
+                        .copy("Resources/deid.dicom.ultrasound")]
         ),
         .target(name: "Render", dependencies: ["Engine", "CSixel"]),
         .target(name: "Review", dependencies: ["Engine"]),
