@@ -8,7 +8,7 @@ struct DCMScrub: ParsableCommand {
         commandName: "dcmscrub",
         abstract: "De-identify DICOM headers and burned-in pixel text, review it in a terminal, prove the result.",
         version: EngineVersion.current,
-        subcommands: [Run.self, Demo.self])
+        subcommands: [Run.self, Demo.self, Detect.self, Templates.self])
 }
 
 DCMScrub.main()

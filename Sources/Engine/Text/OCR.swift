@@ -1,0 +1,84 @@
+// OCR: one Tesseract engine (eng+lit, sparse text), the only place the Engine touches Tesseract's C API.
+import CTesseract
+import Foundation
+
+/// A word Tesseract read, in the coordinates of the image it was given.
+public struct RecognizedWord: Sendable, Equatable {
+    public let rect: PixelRect
+    public let text: String
+    /// 0-100.
+    public let confidence: Float
+}
+
+/// Not thread-safe: one per thread, reused (initialising loads the language data, ~100 ms).
+final class OCR {
+    private let handle: OpaquePointer
+
+    init(languages: String = "eng+lit") throws {
+        guard let handle = TessBaseAPICreate() else { throw EngineError(.unsupported, "Tesseract cannot start") }
+        // Tesseract prints its diagnostics to stderr unless told otherwise; they would corrupt a terminal UI.
+        _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        guard TessBaseAPIInit3(handle, nil, languages) == 0 else {
+            TessBaseAPIDelete(handle)
+            throw EngineError(.unsupported, "Tesseract language data \(languages) is missing (apt-get install tesseract-ocr-eng tesseract-ocr-lit)")
+        }
+        TessBaseAPISetPageSegMode(handle, PSM_SPARSE_TEXT)
+        _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        self.handle = handle
+    }
+
+    deinit {
+        TessBaseAPIEnd(handle)
+        TessBaseAPIDelete(handle)
+    }
+
+    /// Recognises words in an 8-bit grey image (dark text on light ground reads best).
+    func words(in image: GrayImage) throws -> [RecognizedWord] {
+        var result: [RecognizedWord] = []
+        try image.pixels.withUnsafeBufferPointer { buffer in
+            TessBaseAPISetImage(handle, buffer.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+            guard TessBaseAPIRecognize(handle, nil) == 0 else {
+                TessBaseAPIClear(handle)
+                throw EngineError(.undecodable, "text detection failed")
+            }
+            guard let iterator = TessBaseAPIGetIterator(handle) else { return }
+            defer { TessResultIteratorDelete(iterator) }
+            let page = TessResultIteratorGetPageIterator(iterator)
+            repeat {
+                var left: Int32 = 0, top: Int32 = 0, right: Int32 = 0, bottom: Int32 = 0
+                guard TessPageIteratorBoundingBox(page, RIL_WORD, &left, &top, &right, &bottom) != 0,
+                      let text = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
+                let word = String(cString: text)
+                TessDeleteText(text)
+                let confidence = TessResultIteratorConfidence(iterator, RIL_WORD)
+                let trimmed = word.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty { continue }
+                result.append(RecognizedWord(
+                    rect: PixelRect(x0: Int(left), y0: Int(top), x1: Int(right), y1: Int(bottom)),
+                    text: trimmed, confidence: confidence))
+            } while TessResultIteratorNext(iterator, RIL_WORD) != 0
+        }
+        TessBaseAPIClear(handle)
+        return result
+    }
+}
+
+/// One OCR engine per thread, kept for the life of the process.
+final class OCRPool: @unchecked Sendable {
+    static let shared = OCRPool()
+    private let lock = NSLock()
+    private var idle: [OCR] = []
+
+    func with<T>(_ body: (OCR) throws -> T) throws -> T {
+        lock.lock()
+        let engine = idle.popLast()
+        lock.unlock()
+        let ocr = try engine ?? OCR()
+        defer {
+            lock.lock()
+            idle.append(ocr)
+            lock.unlock()
+        }
+        return try body(ocr)
+    }
+}

@@ -1,0 +1,68 @@
+// PHIMatcher: says why a piece of burned-in text identifies someone, and which text is safe to leave.
+import Foundation
+
+public struct PHIMatcher: Sendable {
+    let identifiers: PatientIdentifiers
+    let allowList: AllowList
+
+    public init(identifiers: PatientIdentifiers, allowList: AllowList = .standard) {
+        self.identifiers = identifiers
+        self.allowList = allowList
+    }
+
+    /// Why `text` identifies the patient, or nil when nothing in the header explains it.
+    public func reason(for text: String) -> String? {
+        let folded = TextMatcher.fold(text)
+        if identifiers.terms.contains(where: { $0.count >= 3 && (folded.contains($0) || ($0.contains(folded) && folded.count >= 4)) }) {
+            return "matches a name or identifier in the header"
+        }
+        if identifiers.dates.flatMap(TextMatcher.dateSpellings).contains(where: { folded.contains($0) }) {
+            return "matches the birth date"
+        }
+        if Self.looksLikeDate(folded) { return "a date or time" }
+        if folded.filter(\.isNumber).count >= 5 { return "a long number (an ID?)" }
+        return nil
+    }
+
+    /// Whether the default policy leaves this word: only tokens on the allow list that the header
+    /// does not also explain (an ID of three digits is still an ID).
+    public func isSafe(_ text: String) -> Bool {
+        !text.isEmpty && allowList.allows(text) && reason(for: text) == nil
+    }
+
+    static let datePatterns: [NSRegularExpression] = [
+        #"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"#,       // 25/05/2011, 2011-05-25, 5.25.11
+        #"\d{1,2}:\d{2}(:\d{2})?"#,                 // 14:28, 2:56:22
+        #"(19|20)\d{6}"#,                           // 20110525
+        #"\d{1,2}[-\s]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-\s]?\d{2,4}"#,
+    ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
+    static func looksLikeDate(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..., in: text)
+        return datePatterns.contains { $0.firstMatch(in: text, range: range) != nil }
+    }
+}
+
+/// Tokens that may stay in the pixels: orientation letters, units, short scale numbers. The
+/// reviewer can change the list (Review module); everything else detected is redacted.
+public struct AllowList: Sendable, Codable, Equatable {
+    public var patterns: [String]
+
+    public init(patterns: [String]) { self.patterns = patterns }
+
+    public static let standard = AllowList(patterns: [
+        #"[LRAPHFSI]"#,                                  // orientation letters
+        #"\d{1,3}([.,]\d{1,2})?"#,                       // scale marks, depth, gain
+        #"(cm|mm|m|hz|khz|mhz|db|%|fps|s|ms|cm/s|mm/s|bpm|deg)"#,
+    ])
+
+    public func allows(_ word: String) -> Bool {
+        let text = word.trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
+        guard !text.isEmpty else { return true }
+        let range = NSRange(text.startIndex..., in: text)
+        return patterns.contains { pattern in
+            guard let regex = try? NSRegularExpression(pattern: "^(" + pattern + ")$", options: [.caseInsensitive]) else { return false }
+            return regex.firstMatch(in: text, range: range) != nil
+        }
+    }
+}
