@@ -25,8 +25,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("option"), help: "A PS3.15 profile option: \(ProfileOption.allCases.map(\.rawValue).joined(separator: ", ")).")
     var options: [ProfileOption] = []
 
-    @Option(name: .long, help: "off: do not look at pixels (stated in the report); review: quarantine images that may carry burned-in text.")
-    var pixels: PixelPolicy = .review
+    @Option(name: .long, help: "clean: redact burned-in text (device templates, then OCR); off: do not look at pixels (stated in the report).")
+    var pixels: PixelPolicy = .clean
+
+    @Option(name: .long, help: "A template library folder (dcmscrub templates import) applied with the shipped CTP and deid libraries.")
+    var templates: String?
+
+    @Flag(name: .long, help: "Do not apply the shipped CTP and deid template libraries.")
+    var noBuiltinTemplates = false
 
     @Option(name: .long, help: "Parallel workers.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -49,6 +55,13 @@ struct Run: ParsableCommand {
         settings.pixels = pixels
         settings.jobs = max(1, jobs)
         settings.mapPath = map
+        do {
+            settings.templates = (noBuiltinTemplates ? [] : try BuiltinTemplates.defaultSet())
+                + (try templates.map { try TemplateLibrary.load(from: $0).current } ?? [])
+        } catch let error as EngineError {
+            FileHandle.standardError.write(Data("dcmscrub: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
         settings.progress = isatty(STDERR_FILENO) == 1
         do {
             let report = try BatchRun(settings: settings).run()

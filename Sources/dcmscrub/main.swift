@@ -11,4 +11,11 @@ struct DCMScrub: ParsableCommand {
         subcommands: [Run.self, Demo.self, Detect.self, Templates.self])
 }
 
+// Tesseract's OpenMP reads OMP_THREAD_LIMIT once, at start; one thread per call is 4-5x faster
+// when workers already run side by side. So the process starts again with it set.
+if ProcessInfo.processInfo.environment["OMP_THREAD_LIMIT"] == nil {
+    setenv("OMP_THREAD_LIMIT", "1", 1)
+    execv("/proc/self/exe", CommandLine.unsafeArgv)
+}
+
 DCMScrub.main()

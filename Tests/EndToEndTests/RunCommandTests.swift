@@ -8,10 +8,15 @@ import Testing
     _ = try SampleStudy(patient: .lithuanian, seed: 31).writeStudy(into: folder + "/in", slices: 2)
     let result = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/k"])
     #expect(result.status == 0)
-    #expect(result.stdout.contains("4 inputs: 3 delivered, 1 quarantined"))
-    // The quarantine line names the input by position and carries no identifier.
-    #expect(result.stderr.contains("input 4: quarantined (needs-pixel-review)")) // ct-1, ct-2, report, ultrasound
+    #expect(result.stdout.contains("4 inputs: 4 delivered, 0 quarantined"))
     for secret in ["LT-483920", "ŽEMAITIENĖ", folder] { #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret + "/in")) }
+    // A truncated file: the quarantine line names the input by position and carries no identifier.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/in/ct-1.dcm"))
+    try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: folder + "/in/ct-1.dcm"))
+    let again = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out2", "--key", folder + "/k"])
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("input 1: quarantined (malformed): truncated or malformed DICOM"))
+    #expect(again.stderr.split(separator: "\n").count == 1)
 }
 
 @Test func usageAndMissingSourcesExitTwoWithOneLine() throws {

@@ -62,15 +62,18 @@ func tree(_ folder: String) -> [String: Data] {
     #expect(FileManager.default.contents(atPath: inputs + "/CT_small.dcm") == FileManager.default.contents(atPath: try Fixtures.pydicom("CT_small.dcm")))
 }
 
-@Test func imagesThatMayCarryTextWaitForPixelReviewUnlessPixelsOff() throws {
+@Test func pixelsAreCleanedByDefaultAndOffIsStated() throws {
     let folder = try Fixtures.scratch()
     let files = try SampleStudy(patient: .plain, seed: 21).writeStudy(into: folder + "/in", slices: 2)
-    let review = try runBatch(files, out: folder + "/review", pixels: .review)
-    let states = Dictionary(uniqueKeysWithValues: review.instances.map { (($0.input), $0) })
-    #expect(states[1]?.state == .delivered) // CT, Burned In Annotation NO
-    #expect(states[3]?.code == "needs-pixel-review") // ultrasound
-    #expect(states[4]?.state == .delivered) // SR has no pixels
+    let clean = try runBatch(files, out: folder + "/clean", pixels: .clean)
+    #expect(clean.delivered == 4)
+    let ct = try DicomFile.open(path: folder + "/clean/" + clean.instances[0].output!).dataset
+    #expect(ct.string(.burnedInAnnotation) == "NO")
+    let codes = ct.items(at: ct.index(of: .deidentificationMethodCodeSequence)!).compactMap { $0.string(.codeValue) }
+    #expect(codes.contains("113101"))
     let off = try runBatch(files, out: folder + "/off", pixels: .off)
+    let untouched = try DicomFile.open(path: folder + "/off/" + off.instances[0].output!).dataset
+    #expect(!untouched.items(at: untouched.index(of: .deidentificationMethodCodeSequence)!).contains { $0.string(.codeValue) == "113101" })
     #expect(off.delivered == 4)
     let report = try String(contentsOfFile: folder + "/off/report.json", encoding: .utf8)
     #expect(report.contains("pixels off"))

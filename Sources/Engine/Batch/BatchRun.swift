@@ -8,7 +8,9 @@ public struct RunSettings: Sendable {
     /// A fingerprint of the key, so that a resumed run with another key redoes its work.
     public var keyFingerprint: String
     public var options: Set<ProfileOption> = []
-    public var pixels: PixelPolicy = .review
+    public var pixels: PixelPolicy = .clean
+    /// Device templates applied before OCR (the shipped CTP and deid libraries, plus the user's).
+    public var templates: [DeviceTemplate] = []
     public var jobs: Int = 1
     public var mapPath: String?
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
@@ -26,8 +28,9 @@ public struct RunSettings: Sendable {
 public enum PixelPolicy: String, Sendable, Codable {
     /// Pixels are not looked at; stated in the report.
     case off
-    /// Images that may carry burned-in text wait for pixel review (quarantined until redaction exists).
-    case review
+    /// Every image is read for burned-in text (device templates, then OCR) and what is found is
+    /// redacted; an image whose pixels cannot be decoded or read is quarantined.
+    case clean
 }
 
 public enum InstanceState: String, Sendable, Codable {
@@ -47,7 +50,7 @@ public struct InstanceOutcome: Sendable, Codable {
 
 public final class BatchRun: @unchecked Sendable {
     let settings: RunSettings
-    let scrubber: HeaderScrubber
+    let processor: InstanceProcessor
     private let lock = NSLock()
     private var outcomes: [InstanceOutcome?] = []
     private var claimedOutputs: [String: Int] = [:]
@@ -59,7 +62,12 @@ public final class BatchRun: @unchecked Sendable {
 
     public init(settings: RunSettings) throws {
         self.settings = settings
-        scrubber = try HeaderScrubber(profile: Profile.standard(options: settings.options), key: settings.key)
+        var processor = InstanceProcessor(
+            scrubber: try HeaderScrubber(profile: Profile.standard(options: settings.options), key: settings.key))
+        processor.pixels = settings.pixels
+        processor.templates = settings.templates
+        processor.maxBytes = settings.maxBytes
+        self.processor = processor
         crosswalk = Crosswalk()
     }
 
@@ -123,20 +131,18 @@ public final class BatchRun: @unchecked Sendable {
     private func process(_ index: Int) -> InstanceOutcome {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
         do {
-            let file = try DicomFile.open(path: files[index], maxBytes: settings.maxBytes)
-            try Admission.check(file, pixels: settings.pixels)
-            let result = try scrubber.scrub(file)
-            let relative = try outputPath(file.dataset)
+            let result = try processor.deidentify(path: files[index])
+            let relative = result.relativePath
             guard claim(relative, for: index) else {
                 throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
             }
             let destination = settings.output + "/" + relative
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try file.write(to: destination, durable: false) // made durable in batches by the journal
+            try result.file.write(to: destination, durable: false) // made durable in batches by the journal
             if settings.mapPath != nil {
                 lock.lock()
-                crosswalk.add(input: files[index], output: relative, result: result)
+                crosswalk.add(input: files[index], output: relative, result: result.scrub)
                 lock.unlock()
             }
             outcome.state = .delivered
@@ -157,17 +163,6 @@ public final class BatchRun: @unchecked Sendable {
         if let owner = claimedOutputs[relative], owner != index { return false }
         claimedOutputs[relative] = index
         return true
-    }
-
-    /// Study / series / instance folders named by the replaced UIDs: nothing from the header's
-    /// identifying values reaches a path.
-    private func outputPath(_ dataset: DicomItem) throws -> String {
-        let parts = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { dataset.string($0) ?? "" }
-        guard let instance = parts.last, !instance.isEmpty else {
-            throw EngineError(.malformed, "no SOP Instance UID")
-        }
-        let safe = parts.map { $0.isEmpty ? "unknown" : $0.filter { $0.isNumber || $0 == "." } }
-        return "\(safe[0])/\(safe[1])/\(safe[2]).dcm"
     }
 }
 

@@ -19,7 +19,7 @@ public struct RunReport: Codable, Sendable {
         pixels = settings.pixels
         pixelsNote = settings.pixels == .off
             ? "pixels off: Pixel Data was not examined for burned-in text; it is delivered as it came"
-            : "images that may carry burned-in text were quarantined for pixel review"
+            : "pixels cleaned: device templates and OCR-detected text outside the allow list were redacted"
         inputs = outcomes.count
         delivered = outcomes.filter { $0.state == .delivered }.count
         quarantined = outcomes.filter { $0.state == .quarantined }.count

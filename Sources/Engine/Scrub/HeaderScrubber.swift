@@ -13,7 +13,8 @@ public struct HeaderScrubber: Sendable {
 
     /// Scrubs the file in memory. Throws when the file cannot be handled safely (unknown character
     /// set, an edit DCMTK refuses); the caller quarantines it.
-    public func scrub(_ file: DicomFile) throws -> ScrubResult {
+    /// `pixelsCleaned`: the pixel step ran, so the Clean Pixel Data option is declared too.
+    public func scrub(_ file: DicomFile, pixelsCleaned: Bool = false) throws -> ScrubResult {
         let dataset = file.dataset
         let originalCharset = dataset.string(.specificCharacterSet) ?? ""
         let identifiers = PatientIdentifiers(collecting: dataset, charset: originalCharset)
@@ -30,7 +31,7 @@ public struct HeaderScrubber: Sendable {
         var result = ScrubResult(originalPatientID: dataset.string(.patientID) ?? "", patientPseudonym: context.pseudonym)
         try context.scrub(dataset, depth: 0)
         try scrubMeta(file.meta)
-        try markDeidentified(dataset)
+        try markDeidentified(dataset, pixelsCleaned: pixelsCleaned)
         result.uids = context.uids
         return result
     }
@@ -53,13 +54,15 @@ public struct HeaderScrubber: Sendable {
     }
 
     /// PS3.15 E.1.1: Patient Identity Removed, De-identification Method and its code sequence (CID 7050).
-    private func markDeidentified(_ dataset: DicomItem) throws {
+    private func markDeidentified(_ dataset: DicomItem, pixelsCleaned: Bool) throws {
         try dataset.put(.patientIdentityRemoved, "YES", vr: "CS")
         let options = ProfileOption.allCases.filter(profile.options.contains)
-        let method = (["DCMSCRUB PS3.15 BASIC PROFILE"] + options.map { $0.rawValue.uppercased() }).joined(separator: "\\")
+        let pixelNote = pixelsCleaned ? ["CLEAN-PIXEL-DATA"] : []
+        let method = (["DCMSCRUB PS3.15 BASIC PROFILE"] + pixelNote + options.map { $0.rawValue.uppercased() }).joined(separator: "\\")
         try dataset.put(.deidentificationMethod, method, vr: "LO")
         if let index = dataset.index(of: .deidentificationMethodCodeSequence) { try dataset.remove(at: index) }
-        for (value, meaning) in [("113100", "Basic Application Confidentiality Profile")] + options.map(\.code) {
+        let pixelCode = pixelsCleaned ? [("113101", "Clean Pixel Data Option")] : []
+        for (value, meaning) in [("113100", "Basic Application Confidentiality Profile")] + pixelCode + options.map(\.code) {
             let item = try dataset.appendItem(.deidentificationMethodCodeSequence)
             try item.put(.codeValue, value, vr: "SH")
             try item.put(.codingSchemeDesignator, "DCM", vr: "SH")

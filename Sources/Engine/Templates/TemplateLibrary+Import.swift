@@ -18,6 +18,17 @@ public enum BuiltinTemplates: String, Sendable, CaseIterable {
 
     public var format: TemplateFormat { self == .ctp ? .ctp : .deid }
 
+    /// What `run` applies unless told otherwise: CTP's and deid's default libraries, parsed from
+    /// the shipped copies (the ultrasound recipe blanks whole images, so it is asked for by name).
+    public static func defaultSet() throws -> [DeviceTemplate] {
+        let created = "1970-01-01T00:00:00Z" // fixed, so that outputs do not depend on the day
+        let ctp = CTPScriptImporter.parse(try String(contentsOfFile: try BuiltinTemplates.ctp.path, encoding: .utf8),
+                                          fileName: BuiltinTemplates.ctp.fileName, createdAt: created)
+        let deid = DeidRecipeImporter.parse(try String(contentsOfFile: try BuiltinTemplates.deid.path, encoding: .utf8),
+                                            fileName: BuiltinTemplates.deid.fileName, createdAt: created)
+        return ctp.templates + deid.templates
+    }
+
     public var fileName: String {
         switch self {
         case .ctp: "ctp-DicomPixelAnonymizer.script"

@@ -1,0 +1,70 @@
+// InstanceProcessor: one file through the whole engine (admit, propose, redact, scrub); batch and review commit share it.
+import Foundation
+
+public struct InstanceProcessor: Sendable {
+    public let scrubber: HeaderScrubber
+    public var pixels: PixelPolicy = .clean
+    public var proposer = PixelProposer()
+    public var templates: [DeviceTemplate] = []
+    public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
+
+    public init(scrubber: HeaderScrubber) {
+        self.scrubber = scrubber
+    }
+
+    /// A de-identified file in memory, ready to be written under `relativePath`.
+    public struct Result {
+        public let file: DicomFile
+        public let scrub: ScrubResult
+        public let relativePath: String
+        public let proposals: [Proposal]
+        public let redaction: RedactionOutcome?
+    }
+
+    /// Opens and de-identifies `path`. `rectangles` nil: the engine proposes (templates, then OCR);
+    /// otherwise exactly the reviewer's rectangles are redacted. Throws an EngineError with a
+    /// one-line reason whenever the file cannot be delivered safely.
+    public func deidentify(path: String, rectangles: [PixelRect]? = nil) throws -> Result {
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes)
+        try Admission.check(file)
+        var proposals: [Proposal] = []
+        var redaction: RedactionOutcome?
+        let hasPixels = file.dataset.index(of: .pixelData) != nil
+        if hasPixels && pixels == .clean {
+            if let rectangles {
+                proposals = rectangles.map { Proposal(rect: $0, source: .manual, text: "", confidence: 100, reason: "reviewer") }
+            } else {
+                let identifiers = PatientIdentifiers(collecting: file.dataset, charset: file.dataset.string(.specificCharacterSet) ?? "")
+                proposals = try propose(file, identifiers: identifiers)
+            }
+            redaction = try PixelRedactor.redact(file, rectangles: proposals.map(\.rect))
+        }
+        let scrub = try scrubber.scrub(file, pixelsCleaned: redaction != nil)
+        if redaction != nil { try file.dataset.put(.burnedInAnnotation, "NO", vr: "CS") }
+        return Result(file: file, scrub: scrub, relativePath: try Self.outputPath(file.dataset),
+                      proposals: proposals, redaction: redaction)
+    }
+
+    /// Template regions for the image's device, then detected text outside the allow list.
+    public func propose(_ file: DicomFile, identifiers: PatientIdentifiers) throws -> [Proposal] {
+        var proposer = self.proposer
+        let templates = self.templates
+        proposer.templates = { dataset, info in
+            templates.filter { $0.disposition == .redact && $0.signature.holds(in: dataset) }.flatMap { template in
+                template.regions(in: dataset, rows: info.rows, columns: info.columns).map { (template.name, $0) }
+            }
+        }
+        return try proposer.propose(file, identifiers: identifiers)
+    }
+
+    /// Study / series / instance folders named by the replaced UIDs: nothing from the header's
+    /// identifying values reaches a path.
+    static func outputPath(_ dataset: DicomItem) throws -> String {
+        let parts = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { dataset.string($0) ?? "" }
+        guard let instance = parts.last, !instance.isEmpty else {
+            throw EngineError(.malformed, "no SOP Instance UID")
+        }
+        let safe = parts.map { $0.isEmpty ? "unknown" : $0.filter { $0.isNumber || $0 == "." } }
+        return "\(safe[0])/\(safe[1])/\(safe[2]).dcm"
+    }
+}
