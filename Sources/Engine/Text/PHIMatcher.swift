@@ -53,7 +53,7 @@ public struct AllowList: Sendable, Codable, Equatable {
     public static let standard = AllowList(patterns: [
         #"[LRAPHFSI]"#,                                  // orientation letters
         #"\d{1,3}([.,]\d{1,2})?"#,                       // scale marks, depth, gain
-        #"(cm|mm|m|hz|khz|mhz|db|%|fps|s|ms|cm/s|mm/s|bpm|deg)"#,
+        #"(?i:cm|mm|m|hz|khz|mhz|db|%|fps|s|ms|cm/s|mm/s|bpm|deg)"#,
     ])
 
     public func allows(_ word: String) -> Bool {
@@ -61,7 +61,8 @@ public struct AllowList: Sendable, Codable, Equatable {
         guard !text.isEmpty else { return true }
         let range = NSRange(text.startIndex..., in: text)
         return patterns.contains { pattern in
-            guard let regex = try? NSRegularExpression(pattern: "^(" + pattern + ")$", options: [.caseInsensitive]) else { return false }
+            // Case matters: "L" is an orientation, "l" or "i" read off noise is not.
+            guard let regex = try? NSRegularExpression(pattern: "^(" + pattern + ")$") else { return false }
             return regex.firstMatch(in: text, range: range) != nil
         }
     }

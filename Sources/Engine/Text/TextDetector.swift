@@ -23,13 +23,13 @@ public struct TextDetector: Sendable {
         // larger upscale, which is what 8 px text needs.
         var views: [(GrayImage, Int)] = [(raster.gray.inverted(), factor)]
         let spikes = raster.gray.spikeLevels()
-        if spikes.isEmpty {
-            views.append((raster.gray.textMask(atLeast: max(UInt8(150), raster.gray.percentile(0.97))), factor + 1))
-        } else {
-            views.append((raster.gray.levelMask(spikes), factor + 1))
-        }
-        // Rows of flat-coloured marks are text even when no word of them can be read.
-        var unread = spikes.isEmpty ? [] : TextLineFinder.lines(in: raster.gray.levelMask(spikes))
+        let mask = spikes.isEmpty
+            ? raster.gray.textMask(atLeast: max(UInt8(150), raster.gray.percentile(0.97))) : raster.gray.levelMask(spikes)
+        views.append((mask, factor + 1))
+        // Rows of glyph-sized marks: they complete words Tesseract read only in part, and in one
+        // flat colour they are text even when no word of them can be read.
+        let rows = TextLineFinder.lines(in: mask)
+        var unread = spikes.isEmpty ? [] : rows
         if let saturation = raster.saturation, saturation.percentile(0.999) > 60 {
             views.append((saturation.textMask(atLeast: 60), factor))
         }
@@ -45,7 +45,13 @@ public struct TextDetector: Sendable {
                 }
             }
         }
-        unread.removeAll { line in found.contains { TextDetector.overlap($0.rect, line) > 0.8 && $0.rect.area * 2 >= line.area } }
+        for i in found.indices {
+            for row in rows where row.height <= found[i].rect.height * 2 && Self.overlap(row, found[i].rect) > 0.5 {
+                found[i].rect = found[i].rect.union(row)
+            }
+            found[i].rect = Self.grown(found[i].rect, in: raster.gray)
+        }
+        unread.removeAll { line in found.contains { $0.rect.union(line) == $0.rect } }
         found += unread.map { DetectedText(rect: $0, text: "", confidence: 0) }
         return Self.deduplicated(found)
     }
@@ -79,12 +85,53 @@ public struct TextDetector: Sendable {
         return Self.deduplicated(try detect(still) + detect(first) + detect(last))
     }
 
+    /// A word box grows over the marks beside it on its line (a "+2:" Tesseract did not read next
+    /// to the "09:04" it did), so that a line is never left half covered. Marks are the pixels
+    /// brighter than halfway between the word box's median and its brightest pixel.
+    static func grown(_ rect: PixelRect, in gray: GrayImage) -> PixelRect {
+        let box = rect.clipped(columns: gray.width, rows: gray.height)
+        guard !box.isEmpty else { return rect }
+        var inside: [UInt8] = []
+        for y in box.y..<box.maxY { for x in box.x..<box.maxX { inside.append(gray[x, y]) } }
+        inside.sort()
+        let median = Int(inside[inside.count / 2]), brightest = Int(inside[inside.count - 1])
+        guard brightest - median > 40 else { return rect }
+        let level = UInt8((median + brightest) / 2)
+        let h = box.height
+        let region = PixelRect(x: box.x - 3 * h, y: box.y - h / 3, width: box.width + 6 * h, height: h + 2 * (h / 3))
+            .clipped(columns: gray.width, rows: gray.height)
+        var crop = GrayImage(width: region.width, height: region.height, fill: 255)
+        for y in 0..<region.height {
+            for x in 0..<region.width where gray[region.x + x, region.y + y] >= level { crop[x, y] = 0 }
+        }
+        let marks = TextLineFinder.components(in: crop).map {
+            PixelRect(x: $0.box.x + region.x, y: $0.box.y + region.y, width: $0.box.width, height: $0.box.height)
+        }
+        var grown = rect
+        var changed = true
+        while changed {
+            changed = false
+            for mark in marks where !(grown.contains(x: mark.x, y: mark.y) && grown.contains(x: mark.maxX - 1, y: mark.maxY - 1)) {
+                let overlap = min(mark.maxY, grown.maxY) - max(mark.y, grown.y)
+                let gap = max(mark.x - grown.maxX, grown.x - mark.maxX)
+                guard overlap * 2 >= mark.height, mark.height <= h * 3 / 2, gap <= max(2, h * 2 / 3) else { continue }
+                grown = grown.union(mark)
+                changed = true
+            }
+        }
+        return grown
+    }
+
     /// Words seen in several views or frames are kept once: the one with the larger box.
     static func deduplicated(_ words: [DetectedText]) -> [DetectedText] {
         var kept: [DetectedText] = []
         for word in words.sorted(by: { $0.rect.area > $1.rect.area }) {
             if let i = kept.firstIndex(where: { overlap($0.rect, word.rect) > 0.6 }) {
-                if kept[i].confidence < word.confidence && kept[i].text.count <= word.text.count { kept[i].text = word.text }
+                // Unread marks ("") stay unread: a word read inside them does not make them safe.
+                if !kept[i].text.isEmpty && !word.text.isEmpty && kept[i].confidence < word.confidence
+                    && kept[i].text.count <= word.text.count { kept[i].text = word.text }
+                if word.text.isEmpty { kept[i].text = "" }
+                kept[i].rect = kept[i].rect.union(word.rect) // one box, but never less covered
                 continue
             }
             kept.append(word)
