@@ -56,7 +56,7 @@ struct Run: ParsableCommand {
         settings.jobs = max(1, jobs)
         settings.mapPath = map
         do {
-            settings.templates = (noBuiltinTemplates ? [] : try BuiltinTemplates.defaultSet())
+            settings.templates = (noBuiltinTemplates || pixels == .off ? [] : try BuiltinTemplates.defaultSet())
                 + (try templates.map { try TemplateLibrary.load(from: $0).current } ?? [])
         } catch let error as EngineError {
             FileHandle.standardError.write(Data("dcmscrub: \(error.message)\n".utf8))

@@ -88,7 +88,7 @@ public final class BatchRun: @unchecked Sendable {
                 let identity = Journal.identity(of: files[index])
                 var outcome: InstanceOutcome
                 if var previous = resumable[identity], previous.state == .quarantined
-                    || previous.output.map({ FileManager.default.fileExists(atPath: settings.output + "/" + $0) }) == true {
+                    || previous.output.map({ Self.isWhole(settings.output + "/" + $0) }) == true {
                     previous.input = index + 1
                     previous.resumed = true
                     outcome = previous
@@ -105,6 +105,12 @@ public final class BatchRun: @unchecked Sendable {
         try AtomicFile.write(report.json(), to: settings.output + "/report.json")
         if let mapPath = settings.mapPath { try crosswalk.write(to: mapPath) }
         return report
+    }
+
+    /// An output a power cut may have cut short is done again; a whole one has at least its preamble and meta header.
+    static func isWhole(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_size > 132
     }
 
     private var settingsFingerprint: String {

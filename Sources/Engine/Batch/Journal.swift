@@ -14,11 +14,19 @@ final class Journal: @unchecked Sendable {
     /// The journal names inputs only by a hash of path, size and modification time: the output
     /// folder is what gets shared, and a source path may carry a name.
     static func identity(of path: String) -> String {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let size = (attributes?[.size] as? NSNumber)?.stringValue ?? "?"
-        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        var info = stat()
+        let known = stat(path, &info) == 0
+        let size = known ? String(info.st_size) : "?"
+        let modified = known ? "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : "?"
         let digest = SHA256.hash(data: Data("\(path)\u{0}\(size)\u{0}\(modified)".utf8))
-        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return hex(digest.prefix(16))
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     init(folder: String, settings: String) throws {
@@ -52,37 +60,37 @@ final class Journal: @unchecked Sendable {
         var outcome: InstanceOutcome
     }
 
-    /// Lines waiting for the next file-system sync: an outcome is recorded only once its output is
-    /// on disk, so a power cut can lose work but never make the journal claim a file it lacks.
+    /// Lines are written in batches. A killed process loses nothing the kernel already has, so
+    /// outputs and journal stay consistent without a sync per file; the run syncs once at its end,
+    /// so that "exit 0" means on disk. After a power cut, a journaled output that did not survive
+    /// (missing or short) is simply done again (BatchRun.isWhole).
     private var pending = Data()
     private var pendingCount = 0
+    static let writeEvery = 256
     /// Off for measurements only (DCMSCRUB_NO_SYNC): then outputs reach the disk when the kernel decides.
     private let durable = ProcessInfo.processInfo.environment["DCMSCRUB_NO_SYNC"] == nil
-    static let syncEvery = 256
 
     func append(identity: String, outcome: InstanceOutcome) {
         guard var line = try? JSONEncoder().encode(Entry(identity: identity, settings: settings, outcome: outcome)) else { return }
         line.append(0x0A)
         lock.lock()
-        defer { lock.unlock() }
         pending.append(line)
         pendingCount += 1
-        if pendingCount >= Self.syncEvery { flushLocked() }
+        if pendingCount >= Self.writeEvery { writePendingLocked() }
+        lock.unlock()
     }
 
-    /// Syncs the output file system, then records what is now durable.
+    /// Makes every output and journal line durable: one sync for the whole run.
     func flush() {
         lock.lock()
         defer { lock.unlock() }
-        flushLocked()
+        writePendingLocked()
+        if durable { sync() } // syncfs is not exported to Swift here; sync covers the output folder too
     }
 
-    private func flushLocked() {
-        guard pendingCount > 0 else { return }
-        if durable { sync() } // syncfs is not exported to Swift here; sync covers the output folder too
+    private func writePendingLocked() {
         handle.write(pending)
-        fsync(handle.fileDescriptor)
-        pending.removeAll(keepingCapacity: true)
+        pending = Data()
         pendingCount = 0
     }
 

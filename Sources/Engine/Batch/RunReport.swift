@@ -27,10 +27,27 @@ public struct RunReport: Codable, Sendable {
         instances = outcomes
     }
 
+    /// The report as JSON, one instance per line: encoded piece by piece, so that a run of a
+    /// million files does not hold a million encoded objects at once.
     func json() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        encoder.outputFormatting = [.sortedKeys]
+        var head = self
+        head.instances = []
+        var text = try encoder.encode(head)
+        guard text.count >= 2, text.last == UInt8(ascii: "}") else { return text }
+        // Replace the empty list at the end of the sorted keys' object with the streamed one.
+        let empty = Data(#""instances":[]"#.utf8)
+        guard let range = text.range(of: empty) else { return text }
+        var body = Data(#""instances":["#.utf8) + Data("\n".utf8)
+        for (n, instance) in instances.enumerated() {
+            body.append(try encoder.encode(instance))
+            body.append(contentsOf: Array((n + 1 < instances.count ? ",\n" : "\n").utf8))
+        }
+        body.append(UInt8(ascii: "]"))
+        text.replaceSubrange(range, with: body)
+        text.append(UInt8(ascii: "\n"))
+        return text
     }
 
     public var summary: String {

@@ -1,5 +1,6 @@
 // Tag: a DICOM attribute tag as a value, printed the way the standard writes it.
 import CDCMTK
+import Foundation
 
 public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let group: UInt16
@@ -20,10 +21,18 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Odd groups above 0008 are private (PS3.5 7.8.1); the odd groups below are not allowed at all,
     /// and are treated the same way, so nothing unlisted in them survives.
     /// A keyword of the DICOM data dictionary, as DCMTK knows it ("SeriesDescription").
+    /// DCMTK walks its whole dictionary for a keyword, so answers are remembered.
     public init?(keyword: String) {
+        if let known = KeywordCache.shared.lookup(keyword) {
+            guard let tag = known else { return nil }
+            self = tag
+            return
+        }
         var group: UInt16 = 0, element: UInt16 = 0
-        guard cdcm_tag_for_keyword(keyword, &group, &element) == 0 else { return nil }
-        self.init(group, element)
+        let found = cdcm_tag_for_keyword(keyword, &group, &element) == 0 ? Tag(group, element) : nil
+        KeywordCache.shared.store(keyword, found)
+        guard let found else { return nil }
+        self = found
     }
 
     public var isPrivate: Bool { group % 2 == 1 }
@@ -96,4 +105,22 @@ extension Tag {
     public static let mediaStorageSOPClassUID = Tag(0x0002, 0x0002)
     public static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
     public static let transferSyntaxUID = Tag(0x0002, 0x0010)
+}
+
+final class KeywordCache: @unchecked Sendable {
+    static let shared = KeywordCache()
+    private let lock = NSLock()
+    private var tags: [String: Tag?] = [:]
+
+    func lookup(_ keyword: String) -> Tag?? {
+        lock.lock()
+        defer { lock.unlock() }
+        return tags[keyword]
+    }
+
+    func store(_ keyword: String, _ tag: Tag?) {
+        lock.lock()
+        tags[keyword] = .some(tag)
+        lock.unlock()
+    }
 }

@@ -51,7 +51,7 @@ public enum ProfileOption: String, Sendable, CaseIterable, Codable {
     case cleanStructuredContent = "clean-structured-content"
     case cleanGraphics = "clean-graphics"
 
-    var column: String { rawValue.replacingOccurrences(of: "-", with: "_") }
+    var column: String { String(rawValue.map { $0 == "-" ? "_" : $0 }) }
 
     /// CID 7050 code of the option.
     public var code: (value: String, meaning: String) {

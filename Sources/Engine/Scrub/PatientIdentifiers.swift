@@ -2,8 +2,13 @@
 import Foundation
 
 public struct PatientIdentifiers: Sendable {
-    /// Name parts, IDs, institution and other words to remove from free text, folded for matching.
-    public private(set) var terms: [String] = []
+    /// Name parts, IDs, institution and other words to remove from free text, folded for matching
+    /// (longest first, so "Jonas Jonaitis" goes before "Jonas"). Folding is slow and most files
+    /// never need it, so it happens on first use.
+    public var terms: [String] { folded.terms(from: values) }
+    /// The values as collected: text and whether it is a person name.
+    private var values: [(String, Bool)] = []
+    private var folded = FoldedTerms()
     /// Dates of identifying meaning (birth date), as YYYYMMDD.
     public private(set) var dates: [String] = []
 
@@ -35,21 +40,38 @@ public struct PatientIdentifiers: Sendable {
     /// Adds a value: person names split at ^ and = and spaces; every part of 2+ letters is a term,
     /// the whole value too.
     public mutating func add(_ value: String, isName: Bool) {
-        for single in value.split(separator: "\\") {
-            let whole = TextMatcher.fold(String(single)).trimmingCharacters(in: .whitespaces)
-            if whole.count >= 2 { insert(whole) }
-            let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
-            for part in single.split(whereSeparator: { separators.contains($0) }) {
-                let folded = TextMatcher.fold(String(part)).trimmingCharacters(in: .whitespaces)
-                if folded.count >= (isName ? 2 : 3) { insert(folded) }
+        values.append((value, isName))
+        folded = FoldedTerms() // a fresh cache, never one shared with an earlier copy
+    }
+
+    static func fold(_ values: [(String, Bool)]) -> [String] {
+        var terms: [String] = []
+        for (value, isName) in values {
+            for single in value.split(separator: "\\") {
+                let whole = TextMatcher.fold(String(single)).trimmingCharacters(in: .whitespaces)
+                if whole.count >= 2 { terms.append(whole) }
+                let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
+                for part in whole.split(whereSeparator: { separators.contains($0) }) {
+                    let term = part.trimmingCharacters(in: .whitespaces)
+                    if term.count >= (isName ? 2 : 3) { terms.append(term) }
+                }
             }
         }
+        var seen = Set<String>()
+        return terms.filter { seen.insert($0).inserted }.sorted { $0.count > $1.count }
     }
 
-    private mutating func insert(_ term: String) {
-        if !terms.contains(term) { terms.append(term) }
-        terms.sort { $0.count > $1.count } // longest first, so "Jonas Jonaitis" goes before "Jonas"
-    }
+    public var isEmpty: Bool { values.isEmpty && dates.isEmpty }
+}
 
-    public var isEmpty: Bool { terms.isEmpty && dates.isEmpty }
+/// The folded terms of one set of identifiers, computed once.
+final class FoldedTerms: @unchecked Sendable {
+    private var cached: [String]?
+
+    func terms(from values: [(String, Bool)]) -> [String] {
+        if let cached { return cached }
+        let terms = PatientIdentifiers.fold(values)
+        cached = terms
+        return terms
+    }
 }

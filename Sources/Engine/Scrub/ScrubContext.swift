@@ -135,7 +135,7 @@ struct ScrubContext {
     private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
         guard let value = item.string(at: index), !value.isEmpty else { return }
         let mapped = value.split(separator: "\\").map { original -> String in
-            let original = DicomText.trimmed(String(original)).replacingOccurrences(of: "\u{0}", with: "")
+            let original = String(original.filter { $0 != "\u{0}" && $0 != " " })
             let new = key.uid(for: original)
             uids[original] = new
             return new
