@@ -16,6 +16,7 @@ public enum DemoRun {
         settings.options = [.cleanDescriptors, .retainLongModifiedDates, .retainSafePrivate]
         settings.jobs = 2
         settings.mapPath = root + "/crosswalk.csv"
+        settings.templates = try BuiltinTemplates.defaultSet()
         let batch = try BatchRun(settings: settings)
         batch.log = { _ in } // the table below shows every outcome
         let report = try batch.run()
@@ -37,6 +38,14 @@ public enum DemoRun {
             for change in HeaderListing.changes(from: before, to: after) {
                 text += "  \(pad(change.path, 34)) \(pad(show(change.before), 44)) -> \(show(change.after))\n"
             }
+        }
+        let ultrasound = sources + "/patient-1/ultrasound.dcm"
+        let processor = InstanceProcessor(scrubber: try HeaderScrubber(profile: Profile.standard(), key: key))
+        let file = try DicomFile.open(path: ultrasound)
+        let found = try processor.propose(file, identifiers: PatientIdentifiers(collecting: file.dataset, charset: "ISO_IR 192"))
+        text += "\nBurned-in text redacted in patient-1/ultrasound.dcm (fake identifiers; \"L\" and \"12 cm\" may stay):\n"
+        for proposal in found {
+            text += "  \(pad(proposal.rect.description, 18)) \(pad(proposal.source.rawValue, 9)) \(pad(show(proposal.text), 34)) \(proposal.reason)\n"
         }
         text += "\nOutputs: \(output)   report: \(output)/report.json   crosswalk (confidential): \(root)/crosswalk.csv\n"
         return text

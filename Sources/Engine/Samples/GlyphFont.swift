@@ -126,7 +126,7 @@ extension GlyphFont {
         }.rounded())
     }
 
-    enum Mark { case caron, dot, macron, ogonek }
+    enum Mark { case caron, dot, macron, ogonek, diaeresis }
 
     static func decompose(_ c: Character) -> (base: Character, mark: Mark?) {
         switch c {
@@ -139,6 +139,9 @@ extension GlyphFont {
         case "Ę": ("E", .ogonek); case "ę": ("e", .ogonek)
         case "Į": ("I", .ogonek); case "į": ("i", .ogonek)
         case "Ų": ("U", .ogonek); case "ų": ("u", .ogonek)
+        case "Ü": ("U", .diaeresis); case "ü": ("u", .diaeresis)
+        case "Ö": ("O", .diaeresis); case "ö": ("o", .diaeresis)
+        case "Ä": ("A", .diaeresis); case "ä": ("a", .diaeresis)
         default: (c, nil)
         }
     }
@@ -155,6 +158,8 @@ extension GlyphFont {
                 for (dx, dy) in offsets { points.append((mid + dx * scale, dy * scale + s)) }
             case .dot:
                 for sx in 0..<scale { points.append((mid + sx, -2 * scale + s)) }
+            case .diaeresis:
+                for sx in 0..<scale { points.append((mid - 2 * scale + sx, -2 * scale + s)); points.append((mid + scale + sx, -2 * scale + s)) }
             case .macron:
                 let from = max(0, mid - 2 * scale), to = min(width, mid + 2 * scale)
                 for x in from..<to { points.append((x, -2 * scale + s)) }

@@ -21,7 +21,7 @@ public struct SamplePatient: Sendable {
 public enum SampleKind: String, Sendable, CaseIterable {
     /// 64x64 16-bit CT slice, Burned In Annotation NO.
     case ct
-    /// 64x48 RGB ultrasound frame, Burned In Annotation YES.
+    /// 320x240 RGB ultrasound frame with identifiers burned in, Burned In Annotation YES.
     case ultrasound
     /// Basic Text SR whose content names the patient.
     case report
@@ -170,16 +170,35 @@ public struct SampleStudy: Sendable {
         try d.put(.pixelData, bytes: pixels, vr: "OW")
     }
 
+    /// A 320x240 ultrasound frame with the patient's name, ID, birth date, the study date and the
+    /// institution burned into a banner, as devices do, and an orientation mark and a scale that may stay.
     private func addUltrasoundPixels(_ d: DicomItem) throws {
-        let rows = 48, columns = 64
+        let rows = 240, columns = 320
         try d.put(Tag(0x0028, 0x0301), "YES", vr: "CS")
         try image(d, rows: rows, columns: columns, samples: 3, bits: 8, photometric: "RGB")
-        var pixels: [UInt8] = []
-        for y in 0..<rows {
+        var pixels = [UInt8](repeating: 0, count: rows * columns * 3)
+        var state = seed
+        for y in 30..<rows {
             for x in 0..<columns {
-                // A bright banner across the top stands where a device would write the patient's name.
-                let v: UInt8 = y < 8 ? 230 : UInt8((x * 3 + y * 2) % 160)
-                pixels += [v, v, y < 8 ? 40 : v]
+                let dx = x - columns / 2, dy = y - 30
+                guard dx * dx + dy * dy < 200 * 200, abs(dx) < dy + 20 else { continue }
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let v = UInt8(40 + Int(state >> 58) + max(0, 90 - abs(dy - 120)))
+                pixels[(y * columns + x) * 3] = v; pixels[(y * columns + x) * 3 + 1] = v; pixels[(y * columns + x) * 3 + 2] = v
+            }
+        }
+        let small = try GlyphFont(size: 4)
+        let scale = small.scale(forCapHeight: 9)
+        let name = patient.name.replacingOccurrences(of: "^", with: " ")
+        let lines: [(String, Int, Int, [UInt8])] = [
+            (name, 4, 12, [255, 255, 255]), ("ID \(patient.id)", 4, 25, [255, 255, 255]),
+            ("\(Self.dotted(studyDate)) 10:15", 200, 12, [250, 230, 40]), (institution, 160, 25, [250, 230, 40]),
+            ("L", 300, 60, [255, 255, 255]), ("12 cm", 280, 230, [180, 180, 180]),
+        ]
+        for (text, x, baseline, rgb) in lines {
+            _ = small.draw(text, x: x, baselineY: baseline, scale: scale) { px, py in
+                guard px >= 0, py >= 0, px < columns, py < rows else { return }
+                pixels[(py * columns + px) * 3] = rgb[0]; pixels[(py * columns + px) * 3 + 1] = rgb[1]; pixels[(py * columns + px) * 3 + 2] = rgb[2]
             }
         }
         try d.put(.pixelData, bytes: pixels, vr: "OB")
