@@ -16,6 +16,12 @@ public struct PHIMatcher: Sendable {
         if identifiers.terms.contains(where: { $0.count >= 3 && (folded.contains($0) || ($0.contains(folded) && folded.count >= 4)) }) {
             return "matches a name or identifier in the header"
         }
+        // OCR misreads a letter or two ("ŽEMAITIEMĖ"): a near match of a long term still explains it.
+        let words = folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        if words.contains(where: { word in word.count >= 5 && identifiers.terms.contains { term in
+            term.count >= 5 && abs(term.count - word.count) <= 2 && Self.distance(term, word) <= (term.count >= 8 ? 2 : 1) } }) {
+            return "nearly matches a name or identifier in the header (as OCR read it)"
+        }
         if identifiers.dates.flatMap(TextMatcher.dateSpellings).contains(where: { folded.contains($0) }) {
             return "matches the birth date"
         }
@@ -36,6 +42,20 @@ public struct PHIMatcher: Sendable {
         #"(19|20)\d{6}"#,                           // 20110525
         #"\d{1,2}[-\s]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-\s]?\d{2,4}"#,
     ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
+    /// Levenshtein distance between two short strings.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
 
     static func looksLikeDate(_ text: String) -> Bool {
         let range = NSRange(text.startIndex..., in: text)
@@ -60,10 +80,10 @@ public struct AllowList: Sendable, Codable, Equatable {
         let text = word.trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
         guard !text.isEmpty else { return true }
         let range = NSRange(text.startIndex..., in: text)
-        return patterns.contains { pattern in
-            // Case matters: "L" is an orientation, "l" or "i" read off noise is not.
-            guard let regex = try? NSRegularExpression(pattern: "^(" + pattern + ")$") else { return false }
-            return regex.firstMatch(in: text, range: range) != nil
-        }
+        // Case matters: "L" is an orientation, "l" or "i" read off noise is not.
+        let compiled = self == .standard ? Self.standardRegexes : patterns.compactMap { try? NSRegularExpression(pattern: "^(" + $0 + ")$") }
+        return compiled.contains { $0.firstMatch(in: text, range: range) != nil }
     }
+
+    static let standardRegexes = AllowList.standard.patterns.compactMap { try? NSRegularExpression(pattern: "^(" + $0 + ")$") }
 }
