@@ -21,17 +21,18 @@ public struct PixelProposer: Sendable {
         let matcher = PHIMatcher(identifiers: identifiers, allowList: allowList)
         let words = try detector.detect(file)
         // An unread row of marks that holds only words the allow list passes ("12 cm") stays.
-        let safe = words.filter { !$0.text.isEmpty && matcher.isSafe($0.text) }
-        for word in words where !matcher.isSafe(word.text) {
+        let safe = words.filter { !$0.partial && !$0.text.isEmpty && matcher.isSafe($0.text) }
+        for word in words where word.partial || !matcher.isSafe(word.text) {
             if word.text.isEmpty, safe.contains(where: { TextDetector.overlap($0.rect, word.rect) > 0.5 }),
-               !words.contains(where: { !$0.text.isEmpty && !matcher.isSafe($0.text) && TextDetector.overlap($0.rect, word.rect) > 0.5 }) {
+               !words.contains(where: { ($0.partial || (!$0.text.isEmpty && !matcher.isSafe($0.text))) && TextDetector.overlap($0.rect, word.rect) > 0.5 }) {
                 continue
             }
             let rect = word.rect.inset(by: margin + word.rect.height / 4).clipped(columns: info.columns, rows: info.rows)
             if proposals.contains(where: { $0.source == .template && TextDetector.overlap($0.rect, rect) > 0.95 }) { continue }
             proposals.append(Proposal(rect: rect, source: .ocr, text: word.text, confidence: word.confidence,
                                       reason: word.text.isEmpty ? "text-like marks that could not be read"
-                                        : matcher.reason(for: word.text) ?? "text not on the allow list"))
+                                        : matcher.reason(for: word.text) ?? (word.partial ? "a line read only in part"
+                                        : "text not on the allow list")))
         }
         return Self.mergedLines(proposals)
     }

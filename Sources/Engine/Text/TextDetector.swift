@@ -4,6 +4,16 @@ public struct DetectedText: Sendable, Codable, Equatable {
     public var rect: PixelRect
     public var text: String
     public var confidence: Float
+    /// The box holds more marks than the text read ("27.07" of "DOB 27.07.1946"): what it says
+    /// cannot vouch for the box, so it is never passed by the allow list.
+    public var partial = false
+
+    public init(rect: PixelRect, text: String, confidence: Float, partial: Bool = false) {
+        self.rect = rect
+        self.text = text
+        self.confidence = confidence
+        self.partial = partial
+    }
 }
 
 public struct TextDetector: Sendable {
@@ -46,10 +56,12 @@ public struct TextDetector: Sendable {
             }
         }
         for i in found.indices {
+            let read = found[i].rect
             for row in rows where row.height <= found[i].rect.height * 2 && Self.overlap(row, found[i].rect) > 0.5 {
                 found[i].rect = found[i].rect.union(row)
             }
             found[i].rect = Self.grown(found[i].rect, in: raster.gray)
+            if found[i].rect.width > read.width * 13 / 10 + 2 { found[i].partial = true }
         }
         unread.removeAll { line in found.contains { $0.rect.union(line) == $0.rect } }
         found += unread.map { DetectedText(rect: $0, text: "", confidence: 0) }
@@ -131,6 +143,7 @@ public struct TextDetector: Sendable {
                 if !kept[i].text.isEmpty && !word.text.isEmpty && kept[i].confidence < word.confidence
                     && kept[i].text.count <= word.text.count { kept[i].text = word.text }
                 if word.text.isEmpty { kept[i].text = "" }
+                if word.partial { kept[i].partial = true }
                 kept[i].rect = kept[i].rect.union(word.rect) // one box, but never less covered
                 continue
             }
