@@ -1,5 +1,6 @@
 // CDCMTK: implements the extern "C" facade of CDCMTK.h with DCMTK 3.6.7 (dcmdata and its decoders).
 #include "CDCMTK.h"
+#include "JPEG2000.h"
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctk.h"
@@ -725,7 +726,18 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
     E_TransferSyntax xfer = EXS_Unknown;
     const DcmRepresentationParameter *param = nullptr;
     g.pixels->getCurrentRepresentationKey(xfer, param);
-    if (isJPEG2000(xfer)) { fail(err, errlen, "JPEG 2000 is not supported"); return -1; }
+    if (isJPEG2000(xfer)) {
+        // DCMTK has no JPEG 2000 decoder: OpenJPEG decodes the fragments, which stay as they are.
+        DcmPixelSequence *fragments = nullptr;
+        std::string photometric, reason;
+        if (g.pixels->getEncapsulatedRepresentation(xfer, param, fragments).bad() ||
+            !cdcm::decodeJPEG2000Frame(fragments, g.info, frame, buffer, photometric, reason)) {
+            fail(err, errlen, reason.empty() ? "JPEG 2000 Pixel Data cannot be read" : reason);
+            return -1;
+        }
+        if (photometric_out != nullptr) std::snprintf(photometric_out, 32, "%s", photometric.c_str());
+        return 0;
+    }
 
     if (!DcmXfer(xfer).isEncapsulated() && std::strcmp(g.info.photometric, "YBR_FULL_422") == 0 &&
         g.info.samples_per_pixel == 3 && g.info.bits_allocated % 8 == 0) {

@@ -25,6 +25,8 @@ extension RedactionCheck {
     /// What the written Photometric Interpretation must be where decoding changes it.
     static let expectedPhotometric = [
         "examples_ybr_color.dcm": "RGB", // JPEG YBR_FULL_422: the decoder converts to RGB
+        "examples_jpeg2k.dcm": "RGB", // JPEG 2000 YBR_RCT: OpenJPEG inverts the colour transform
+        "GDCMJ2K_TextGBR.dcm": "RGB",
         "SC_rgb_jpeg_dcmtk.dcm": "RGB",
         "SC_ybr_full_422_uncompressed.dcm": "YBR_FULL", // native 4:2:2, widened
         "examples_palette.dcm": "PALETTE COLOR",
@@ -33,7 +35,8 @@ extension RedactionCheck {
 
     static let explicitLittle = "1.2.840.10008.1.2.1"
     static let nativeSyntaxes: Set<String> = ["1.2.840.10008.1.2", explicitLittle, "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99"]
-    static let lossySyntaxes: Set<String> = ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.81"]
+    static let lossySyntaxes: Set<String> = ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.81",
+                                             "1.2.840.10008.1.2.4.91"]
 
     /// Two overlapping rectangles well inside any image of at least one pixel.
     static func twoRectangles(_ info: PixelInfo) -> [PixelRect] {
@@ -125,22 +128,50 @@ func rectanglesPartlyOutsideAreClipped(name: String) throws {
     #expect(outcome.filledPixels == (20 * 15 + 15 * 5) * info.frames)
 }
 
-@Test func jpeg2000IsRefusedAndLeftAlone() throws {
+@Test func jpeg2000IsRedactedAndStoredUncompressed() throws {
     let input = try Fixtures.pydicom("examples_jpeg2k.dcm")
+    let original = try DicomFile.open(path: input)
+    let info = try original.pixelInfo()
+    let before = try original.decodeFrame(0, info: info)
     let file = try DicomFile.open(path: input)
-    let syntax = file.transferSyntax
-    do {
-        _ = try PixelRedactor.redact(file, rectangles: [PixelRect(x: 10, y: 10, width: 50, height: 20)])
-        Issue.record("JPEG 2000 was redacted although it cannot be decoded")
-    } catch let error as EngineError {
-        #expect(error.code == .undecodable)
-        #expect(error.message.contains("JPEG 2000"), "\(error.message)")
-        #expect(!error.message.contains("\n"))
-    }
-    #expect(file.transferSyntax == syntax)
+    #expect(file.transferSyntax == "1.2.840.10008.1.2.4.90")
+    // The banner with the institution's name and the time.
+    let banner = PixelRect(x: 0, y: 0, width: 200, height: 110)
+    let outcome = try PixelRedactor.redact(file, rectangles: [banner])
+    #expect(outcome.changed && outcome.framesTouched == 1 && outcome.pixelsPerFrame == 200 * 110)
+    #expect(outcome.photometric == "RGB" && !outcome.lossyInput)
+    #expect(file.transferSyntax == RedactionCheck.explicitLittle)
     let output = try Fixtures.scratch() + "/j2k.dcm"
     try file.write(to: output)
-    #expect(try RedactionCheck.storedPixels(input) == RedactionCheck.storedPixels(output))
+
+    let reread = try DicomFile.open(path: output)
+    #expect(reread.transferSyntax == RedactionCheck.explicitLittle)
+    #expect(reread.meta.string(.transferSyntaxUID) == RedactionCheck.explicitLittle)
+    #expect(reread.dataset.string(Tag(0x0028, 0x0004)) == "RGB")
+    let after = try reread.decodeFrame(0, info: try reread.pixelInfo())
+    #expect(after.samples.count == before.samples.count)
+    var wrong = 0, darkened = 0
+    for y in 0..<info.rows {
+        for x in 0..<info.columns {
+            let o = (y * info.columns + x) * 3
+            if banner.x <= x && x < banner.maxX && banner.y <= y && y < banner.maxY {
+                if after.samples[o..<(o + 3)] != [0, 0, 0] { wrong += 1 }
+                if before.samples[o..<(o + 3)] != [0, 0, 0] { darkened += 1 }
+            } else if after.samples[o..<(o + 3)] != before.samples[o..<(o + 3)] {
+                wrong += 1
+            }
+        }
+    }
+    #expect(wrong == 0)
+    #expect(darkened > 500, "the banner held text to remove")
+    // Nothing of the codestream is left: no start of codestream, no fragment.
+    let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
+    #expect(!RedactionCheck.Bytes.contains(written, [0xFF, 0x4F, 0xFF, 0x51]))
+    #expect(try RedactionCheck.storedPixels(output).count == 1)
+    let fragments = try RedactionCheck.storedPixels(input)
+    #expect(fragments.count >= 2, "offset table and fragments")
+    let (checked, found) = RedactionCheck.Bytes.windows(of: fragments, foundIn: written)
+    #expect(checked > 0 && found.isEmpty, "\(found)")
 }
 
 @Test func oneBitPixelsAreRefused() throws {

@@ -118,7 +118,8 @@ int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t
 /// Decodes one frame (0-based) into `buffer` (at least frame_bytes long), as native little-endian
 /// samples (colour-by-pixel for decoded colour images), without changing the dataset's own Pixel Data.
 /// `photometric_out` (32 bytes) receives the photometric interpretation of the decoded samples
-/// (a JPEG decoder may turn YBR_FULL_422 into RGB).
+/// (a JPEG decoder may turn YBR_FULL_422 into RGB; JPEG 2000's YBR_RCT and YBR_ICT decode to RGB).
+/// JPEG 2000 frames are decoded with OpenJPEG, the other compressed ones with DCMTK's decoders.
 int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t buflen,
                       char *photometric_out, char *err, size_t errlen);
 /// Replaces the Pixel Data with native samples (all frames), dropping every compressed representation
