@@ -9,6 +9,7 @@ packages=(
   libncursesw5-dev                                 # the terminal workstation
   libopenjp2-7-dev                                 # JPEG 2000
   dicom3tools                                      # dciodvfy checks outputs in tests
+  ffmpeg                                           # exports JPEG and MP4 (Exporter), ffprobe in tests
   unzip
 )
 missing=()
