@@ -13,12 +13,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(
             name: "CDCMTK",
             cxxSettings: [.unsafeFlags(["-std=c++17"])],
-            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("stdc++")]
+            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("openjp2"), .linkedLibrary("stdc++")]
         ),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract"),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel"),
@@ -35,7 +36,11 @@ let package = Package(
                         .copy("Resources/deid.dicom.ultrasound")]
         ),
         .target(name: "Render", dependencies: ["Engine", "CSixel"]),
-        .target(name: "Review", dependencies: ["Engine"]),
+        .target(
+            name: "Review",
+            dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "TUI", dependencies: ["Review", "Render", "CNcursesw"]),
         .executableTarget(
             name: "dcmscrub",
@@ -43,6 +48,7 @@ let package = Package(
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     cxxLanguageStandard: .cxx17
 )

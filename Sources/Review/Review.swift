@@ -1,2 +1,0 @@
-// Review: the review workspace (index, proposals, decisions, templates, audit, spot checks).
-import Engine
