@@ -5,6 +5,7 @@ import Foundation
 
 extension ProfileOption: ExpressibleByArgument {}
 extension PixelPolicy: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +35,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Do not apply the shipped CTP and deid template libraries.")
     var noBuiltinTemplates = false
 
+    @Option(name: .long, help: "Also write the redacted pixels under DIR/export: jpeg (one per frame) or mp4 (one per multi-frame image), with index.csv.")
+    var export: ExportFormat?
+
     @Option(name: .long, help: "Parallel workers.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -55,6 +59,7 @@ struct Run: ParsableCommand {
         settings.pixels = pixels
         settings.jobs = max(1, jobs)
         settings.mapPath = map
+        settings.export = export
         do {
             settings.templates = (noBuiltinTemplates || pixels == .off ? [] : try BuiltinTemplates.defaultSet())
                 + (try templates.map { try TemplateLibrary.load(from: $0).current } ?? [])

@@ -11,6 +11,8 @@ public struct RunSettings: Sendable {
     public var pixels: PixelPolicy = .clean
     /// Device templates applied before OCR (the shipped CTP and deid libraries, plus the user's).
     public var templates: [DeviceTemplate] = []
+    /// Also write the redacted pixels as JPEG or MP4 under DIR/export, with an index.csv.
+    public var export: ExportFormat?
     public var jobs: Int = 1
     public var mapPath: String?
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
@@ -55,6 +57,8 @@ public final class BatchRun: @unchecked Sendable {
     private var outcomes: [InstanceOutcome?] = []
     private var claimedOutputs: [String: Int] = [:]
     private var crosswalk: Crosswalk
+    private var exporter: Exporter?
+    private var exportIndex: ExportIndex?
     private var done = 0
     public private(set) var files: [String] = []
     /// Lines for the terminal, one per quarantined input; the caller decides where they go.
@@ -68,6 +72,9 @@ public final class BatchRun: @unchecked Sendable {
         processor.templates = settings.templates
         processor.maxBytes = settings.maxBytes
         self.processor = processor
+        if let format = settings.export {
+            exporter = try Exporter(format: format)
+        }
         crosswalk = Crosswalk()
     }
 
@@ -80,6 +87,7 @@ public final class BatchRun: @unchecked Sendable {
         let journal = try Journal(folder: settings.output, settings: settingsFingerprint)
         journal.removeStaleTemporaries()
         outcomes = Array(repeating: nil, count: files.count)
+        if exporter != nil { exportIndex = try ExportIndex(folder: settings.output + "/export") }
         let resumable = settings.mapPath == nil ? journal.completed : [:]
         let next = Counter()
         let workers = max(1, min(settings.jobs, files.count))
@@ -99,6 +107,7 @@ public final class BatchRun: @unchecked Sendable {
                 record(outcome, at: index)
             }
         }
+        try exportIndex?.write()
         journal.flush()
         let report = RunReport(
             settings: settings, outcomes: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
@@ -143,6 +152,14 @@ public final class BatchRun: @unchecked Sendable {
                 throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
             }
             let destination = settings.output + "/" + relative
+            if let exporter, let exportIndex {
+                // Exported before the DICOM is written: an image whose export fails is not delivered at all.
+                let folder = (relative as NSString).deletingLastPathComponent
+                let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
+                if let image = try exporter.export(result.file, name: name, to: settings.output + "/export/" + folder) {
+                    exportIndex.add(image, subfolder: folder)
+                }
+            }
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try result.file.write(to: destination, durable: false) // made durable in batches by the journal
