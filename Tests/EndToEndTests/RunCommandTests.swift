@@ -104,3 +104,20 @@ func errors(_ path: String) throws -> Set<String> {
             .replacingOccurrences(of: "[0-9][0-9.]*", with: "#", options: .regularExpression)
     })
 }
+
+/// `--export jpeg` writes one JPEG per image frame next to the DICOM outputs, indexed by new UIDs only.
+@Test func exportWritesJPEGsWithAnIndex() throws {
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .lithuanian, seed: 61).writeStudy(into: folder + "/in", slices: 2)
+    let result = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--export", "jpeg"])
+    #expect(result.status == 0)
+    let index = try String(contentsOfFile: folder + "/out/export/index.csv", encoding: .utf8)
+    let rows = index.split(whereSeparator: \.isNewline).dropFirst() // RFC 4180 lines end in CRLF
+    #expect(rows.count == 3) // two CT slices and the ultrasound; the report has no pixels
+    for row in rows {
+        let file = String(row.split(separator: ",")[0])
+        #expect(FileManager.default.fileExists(atPath: folder + "/out/export/" + file))
+        #expect(file.hasPrefix("2.25.") && file.hasSuffix(".jpg"))
+    }
+    #expect(!index.contains("LT-483920") && !index.contains("1.2.826.0.1.3680043.10.1455"))
+}
