@@ -11,6 +11,9 @@ let vendorRegions: [(file: String, what: String, rect: PixelRect)] = [
     ("examples_palette.dcm", "institution Philips Healthcare", PixelRect(x: 328, y: 36, width: 181, height: 16)),
     ("examples_rgb_color.dcm", "institution BAPTIST MED CTR", PixelRect(x: 10, y: 13, width: 74, height: 6)),
     ("examples_rgb_color.dcm", "time +2:09:04", PixelRect(x: 140, y: 21, width: 40, height: 6)),
+    // GE LOGIQ frame in JPEG 2000 (decoded through OpenJPEG): the same screen at twice the size.
+    ("examples_jpeg2k.dcm", "institution BAPTIST MED CTR", PixelRect(x: 20, y: 26, width: 148, height: 12)),
+    ("examples_jpeg2k.dcm", "time +2:09:04", PixelRect(x: 280, y: 42, width: 80, height: 12)),
 ]
 
 @Test(arguments: Array(Set(vendorRegions.map(\.file))).sorted())
