@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(
@@ -41,7 +42,10 @@ let package = Package(
             dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "TUI", dependencies: ["Review", "Render", "CNcursesw"]),
+        .target(
+            name: "TUI",
+            dependencies: ["Review", "Render", "Engine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "dcmscrub",
             dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -49,6 +53,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Engine", "CSixel"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Review", "Render", "Engine"]),
     ],
     cxxLanguageStandard: .cxx17
 )

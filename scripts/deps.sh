@@ -6,7 +6,7 @@ packages=(
   libdcmtk-dev dcmtk                               # DICOM decode, encode, network
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-lit  # OCR of burned-in text
   libsixel-dev libsixel-bin                        # sixel previews
-  libncursesw5-dev                                 # the terminal workstation
+  libncursesw5-dev tmux                            # the terminal workstation; tmux drives it in end-to-end tests
   libopenjp2-7-dev                                 # JPEG 2000
   dicom3tools                                      # dciodvfy checks outputs in tests
   ffmpeg                                           # exports JPEG and MP4 (Exporter), ffprobe in tests
