@@ -31,6 +31,11 @@ public struct InstanceRecord: Codable, Sendable, Hashable, Identifiable, Fetchab
     public var committedAt: String?
     public var outputSHA256: String?
     public var ingestedAt: String
+    /// Modality and frame count as the file says; nil for files ingested before they were recorded.
+    public var modality: String?
+    public var frames: Int?
+    /// The patient's pseudonym under the workspace key: what the output carries, safe to show.
+    public var pseudonym: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

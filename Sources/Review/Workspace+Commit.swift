@@ -53,6 +53,12 @@ extension Workspace {
             throw ReviewError(.commit, "cannot create the output folder")
         }
         OutputFolder.removeStaleTemporaries(in: output)
+        // Where the outputs are, for the spot checks that open them later.
+        let absolute = URL(fileURLWithPath: output).standardizedFileURL.path
+        try write { db in
+            try db.execute(sql: "INSERT INTO meta (name, value) VALUES ('output', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                           arguments: [absolute])
+        }
         let time = Timestamp.string(date)
         var summary = CommitSummary()
         let (candidates, committed) = try read { db in

@@ -144,8 +144,11 @@ extension Workspace {
             var processor = processor
             // A group with a reviewer template gets that template's boxes when stored, not the libraries'.
             processor.templates = reviewed.contains(key) ? [] : library
+            record.modality = text(d, .modality)
             let result = try processor.deidentify(path: path)
             record.outputPath = result.relativePath
+            record.pseudonym = result.scrub.patientPseudonym
+            record.frames = d.index(of: .pixelData) == nil ? 0 : (try? result.file.pixelInfo().frames)
             record.headerPlan = HeaderPlan(before: HeaderListing.list(original), after: HeaderListing.list(result.file)).json
             return PendingInstance(record: record, group: group, proposals: result.proposals)
         } catch let error as EngineError {

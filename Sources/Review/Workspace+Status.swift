@@ -5,6 +5,11 @@ import GRDB
 extension Workspace {
     public static let leakTarget = 0.0001
 
+    /// GROUP_CONCAT's list as sorted, sanitised codes.
+    static func modalities(_ list: String?) -> [String] {
+        Set((list ?? "").split(separator: ",").map { Sanitized.line(String($0)) }.filter { !$0.isEmpty }).sorted()
+    }
+
     public func status(at date: Date) throws -> WorkspaceStatus {
         try read { db in
             var counts: [Int64?: StateCounts] = [:]
@@ -34,6 +39,24 @@ extension Workspace {
                 """) {
                 checks[row["groupID"]] = (row["checked"] ?? 0, row["leaks"] ?? 0, row["pending"] ?? 0)
             }
+            // One index scan each (see the v2 indexes); one query with three COUNT(DISTINCT) sorts instead.
+            var spread: [Int64: (patients: Int, studies: Int, series: Int, modalities: [String])] = [:]
+            for (n, column) in ["patientID", "studyUID", "seriesUID"].enumerated() {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT groupID, COUNT(DISTINCT \(column)) AS n FROM instances WHERE groupID IS NOT NULL GROUP BY groupID
+                    """) {
+                    let id: Int64 = row["groupID"]
+                    var s = spread[id] ?? (0, 0, 0, [])
+                    switch n { case 0: s.patients = row["n"]; case 1: s.studies = row["n"]; default: s.series = row["n"] }
+                    spread[id] = s
+                }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT groupID, modality FROM instances WHERE groupID IS NOT NULL AND modality IS NOT NULL
+                """) {
+                let id: Int64 = row["groupID"]
+                spread[id, default: (0, 0, 0, [])].modalities += Self.modalities(row["modality"])
+            }
             var groups: [GroupStatus] = []
             for group in try DeviceGroup.order(Column("id")).fetchAll(db) {
                 let c = checks[group.id] ?? (checked: 0, leaks: 0, pending: 0)
@@ -42,6 +65,12 @@ extension Workspace {
                     committedWithOlderTemplate: older[group.id] ?? 0,
                     claimedBy: isLive(group, at: date) ? group.claim.map { Sanitized.line($0.holder) } : nil,
                     spotChecks: LeakBound(checked: c.checked, leaks: c.leaks, pending: c.pending, target: Self.leakTarget)))
+                if let s = spread[group.id] {
+                    groups[groups.count - 1].patients = s.patients
+                    groups[groups.count - 1].studies = s.studies
+                    groups[groups.count - 1].series = s.series
+                    groups[groups.count - 1].modalities = s.modalities.sorted()
+                }
             }
             let ungrouped = counts[nil] ?? StateCounts()
             let totals = groups.map(\.counts).reduce(ungrouped, +)

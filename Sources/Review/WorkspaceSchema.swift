@@ -78,6 +78,20 @@ enum WorkspaceSchema {
                 CREATE INDEX spotChecks_group ON spotChecks (groupID, verdict);
                 """)
         }
+        // What the workstation lists without opening files: modality, frame count, the patient's pseudonym.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE instances ADD COLUMN modality TEXT;
+                ALTER TABLE instances ADD COLUMN frames INTEGER;
+                ALTER TABLE instances ADD COLUMN pseudonym TEXT;
+                CREATE INDEX instances_study ON instances (studyUID);
+                -- Distinct patients, studies, series and modalities per group come from these indexes alone.
+                CREATE INDEX instances_group_patient ON instances (groupID, patientID);
+                CREATE INDEX instances_group_study ON instances (groupID, studyUID);
+                CREATE INDEX instances_group_series ON instances (groupID, seriesUID);
+                CREATE INDEX instances_group_modality ON instances (groupID, modality);
+                """)
+        }
         return migrator
     }
 }

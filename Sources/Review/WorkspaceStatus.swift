@@ -73,6 +73,11 @@ public struct GroupStatus: Codable, Sendable, Equatable {
     /// "login@host:pid" of a live claim.
     public var claimedBy: String?
     public var spotChecks: LeakBound
+    /// Distinct patients, studies and series among the group's instances, and their modalities.
+    public var patients = 0
+    public var studies = 0
+    public var series = 0
+    public var modalities: [String] = []
 }
 
 public struct ReviewerActivity: Codable, Sendable, Equatable {
