@@ -823,6 +823,15 @@ int cdcm_tag_for_keyword(const char *keyword, uint16_t *group, uint16_t *element
     return 0;
 }
 
+size_t cdcm_keyword_for_tag(uint16_t group, uint16_t element, char *out, size_t len) {
+    if (out == nullptr || len == 0) return 0;
+    DcmTag tag(group, element);
+    const char *name = tag.getTagName();
+    if (name == nullptr || std::strcmp(name, DcmTag_ERROR_TagName) == 0) { out[0] = 0; return 0; }
+    std::snprintf(out, len, "%s", name);
+    return std::strlen(out);
+}
+
 void cdcm_free(void *pointer) { std::free(pointer); }
 
 } // extern "C"

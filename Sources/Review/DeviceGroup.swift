@@ -36,9 +36,9 @@ public struct DeviceGroup: Codable, Sendable, Hashable, Identifiable, FetchableR
         ]))
     }
 
-    /// One line for listings, with control characters from a header replaced.
+    /// One line for listings (size as width x height), with control characters from a header replaced.
     public var summary: String {
-        let text = "\(manufacturer.isEmpty ? "(no manufacturer)" : manufacturer) / \(model.isEmpty ? "(no model)" : model) / \(rows)x\(columns)"
+        let text = "\(manufacturer.isEmpty ? "(no manufacturer)" : manufacturer) / \(model.isEmpty ? "(no model)" : model) / \(columns)x\(rows)"
         return Sanitized.line(text)
     }
 }

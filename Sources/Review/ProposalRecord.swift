@@ -33,7 +33,7 @@ public struct ProposalRecord: Codable, Sendable, Hashable, Identifiable, Fetchab
     /// Redacted at commit: active and not rejected.
     public var redacts: Bool { active && status != .rejected }
 
-    init(instanceID: Int64, rect: PixelRect, source: Proposal.Source, text: String, confidence: Double, reason: String,
+    public init(instanceID: Int64, rect: PixelRect, source: Proposal.Source, text: String, confidence: Double, reason: String,
          templateID: Int64? = nil, templateVersion: Int? = nil, status: ProposalStatus = .pending, supersedes: Int64? = nil) {
         self.instanceID = instanceID
         (x, y, width, height) = (rect.x, rect.y, rect.width, rect.height)

@@ -23,6 +23,10 @@ public struct SpotCheck: Codable, Sendable, Hashable, Identifiable, FetchableRec
     public var checkedAt: String?
     public var note: String?
 
+    public init(instanceID: Int64, groupID: Int64, seed: Int64, drawnAt: String, drawnBy: String) {
+        (self.instanceID, self.groupID, self.seed, self.drawnAt, self.drawnBy) = (instanceID, groupID, seed, drawnAt, drawnBy)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

@@ -37,3 +37,11 @@ public struct TemplateRecord: Codable, Sendable, Hashable, Identifiable, Fetchab
         id = inserted.rowID
     }
 }
+
+extension TemplateRecord {
+    /// A template version as a value (tests, previews); only the workspace stores one.
+    public init(groupID: Int64, name: String, version: Int, verified: Bool, author: String, createdAt: String, rectangles: [PixelRect]) {
+        self.init(groupID: groupID, name: name, version: version, verified: verified, author: author, createdAt: createdAt,
+                  regions: Self.encode(rectangles))
+    }
+}

@@ -14,6 +14,11 @@ public struct StudySummary: Sendable, Equatable {
     public var modalities: [String]
     public var groups: [Int64]
     public var counts: StateCounts
+
+    public init(key: String, pseudonym: String, outputStudy: String, series: Int, modalities: [String], groups: [Int64], counts: StateCounts) {
+        (self.key, self.pseudonym, self.outputStudy, self.series) = (key, pseudonym, outputStudy, series)
+        (self.modalities, self.groups, self.counts) = (modalities, groups, counts)
+    }
 }
 
 /// One instance in a list: state and boxes at a glance, without its secret fields.
@@ -33,6 +38,10 @@ public struct InstanceSummary: Sendable, Equatable, Identifiable {
     public var templateVersion: Int?
     /// The engine's or reviewer's one-line reason, for quarantined instances.
     public var quarantineReason: String?
+
+    public init(id: Int64, groupID: Int64?, state: ReviewState, modality: String, frames: Int, pseudonym: String) {
+        (self.id, self.groupID, self.state, self.modality, self.frames, self.pseudonym) = (id, groupID, state, modality, frames, pseudonym)
+    }
 }
 
 /// Which instances a list holds.

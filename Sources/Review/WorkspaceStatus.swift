@@ -8,6 +8,10 @@ public struct StateCounts: Codable, Sendable, Equatable {
     public var quarantined = 0
     public var total: Int { proposed + approved + committed + quarantined }
 
+    public init(proposed: Int = 0, approved: Int = 0, committed: Int = 0, quarantined: Int = 0) {
+        (self.proposed, self.approved, self.committed, self.quarantined) = (proposed, approved, committed, quarantined)
+    }
+
     public subscript(state: ReviewState) -> Int {
         get {
             switch state {
@@ -45,7 +49,7 @@ public struct LeakBound: Codable, Sendable, Equatable {
     /// Clean checks still needed to bring the bound under the target; nil beyond reach.
     public var cleanChecksToTarget: Int?
 
-    init(checked: Int, leaks: Int, pending: Int, target: Double) {
+    public init(checked: Int, leaks: Int, pending: Int, target: Double = Workspace.leakTarget) {
         self.checked = checked
         self.leaks = leaks
         self.pending = pending
@@ -60,6 +64,10 @@ public struct TemplateSummary: Codable, Sendable, Equatable {
     public var author: String
     public var createdAt: String
     public var rectangles: Int
+
+    public init(version: Int, verified: Bool, author: String, createdAt: String, rectangles: Int) {
+        (self.version, self.verified, self.author, self.createdAt, self.rectangles) = (version, verified, author, createdAt, rectangles)
+    }
 }
 
 public struct GroupStatus: Codable, Sendable, Equatable {
@@ -78,6 +86,17 @@ public struct GroupStatus: Codable, Sendable, Equatable {
     public var studies = 0
     public var series = 0
     public var modalities: [String] = []
+
+    public init(id: Int64, device: String, counts: StateCounts, template: TemplateSummary? = nil, committedWithOlderTemplate: Int = 0,
+                claimedBy: String? = nil, spotChecks: LeakBound = LeakBound(checked: 0, leaks: 0, pending: 0)) {
+        self.id = id
+        self.device = device
+        self.counts = counts
+        self.template = template
+        self.committedWithOlderTemplate = committedWithOlderTemplate
+        self.claimedBy = claimedBy
+        self.spotChecks = spotChecks
+    }
 }
 
 public struct ReviewerActivity: Codable, Sendable, Equatable {

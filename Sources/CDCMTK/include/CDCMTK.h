@@ -133,6 +133,9 @@ int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, cons
 /// its tag. Returns 0 when found, -1 otherwise.
 int cdcm_tag_for_keyword(const char *keyword, uint16_t *group, uint16_t *element);
 
+/// Writes the dictionary keyword of a tag ("PatientName") into out; returns its length, 0 when unknown.
+size_t cdcm_keyword_for_tag(uint16_t group, uint16_t element, char *out, size_t len);
+
 void cdcm_free(void *pointer);
 
 #ifdef __cplusplus

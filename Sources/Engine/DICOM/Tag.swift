@@ -11,6 +11,14 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.element = element
     }
 
+    /// The data dictionary's keyword ("PatientName"), nil for private and unknown tags.
+    public var keyword: String? {
+        guard !isPrivate else { return nil }
+        var buffer = [CChar](repeating: 0, count: 128)
+        let length = cdcm_keyword_for_tag(group, element, &buffer, buffer.count)
+        return length == 0 ? nil : String(cString: buffer)
+    }
+
     /// Parses "(0010,0010)" or "0010,0010" or "00100010".
     public init?(parsing text: some StringProtocol) {
         let hex = String(text.filter { $0.isHexDigit })
