@@ -106,14 +106,28 @@ public final class PreviewSource: @unchecked Sendable {
         // The TUI redraws the same frame for every overlay change; windowing again would be waste.
         if let last = lastRaster, last.index == frame, last.window == window { return last.raster }
         let samples = try decoded(frame)
+        let display = self.display(window)
+        let raster = Windowing.gray(samples, info: info, display: display).map { FrameRaster(gray: $0, rgb: nil) }
+            ?? FrameRaster(frame: samples, info: info, display: display)
+        lastRaster = (frame, window, raster)
+        return raster
+    }
+
+    /// The frame through FrameRaster's own per-pixel path, which `raster` must equal (for tests).
+    func referenceRaster(frame: Int, window: Window?) throws -> FrameRaster {
+        let window = isMonochrome ? (window ?? defaultWindow) : nil
+        lock.lock()
+        defer { lock.unlock() }
+        return FrameRaster(frame: try decoded(frame), info: info, display: display(window))
+    }
+
+    private func display(_ window: Window?) -> FrameRaster.Display {
         var display = self.display
         if let window {
             display.windowCenter = window.center
             display.windowWidth = max(window.width, Window.minimumWidth)
         }
-        let raster = FrameRaster(frame: samples, info: info, display: display)
-        lastRaster = (frame, window, raster)
-        return raster
+        return display
     }
 
     /// Call with the lock held.
