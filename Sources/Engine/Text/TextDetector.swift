@@ -161,7 +161,8 @@ public struct TextDetector: Sendable {
 }
 
 extension FrameRaster {
-    init(gray: GrayImage, rgb: [UInt8]?) {
+    /// A raster computed elsewhere: a cine's median frame here, Render's table-windowed previews.
+    public init(gray: GrayImage, rgb: [UInt8]?) {
         width = gray.width
         height = gray.height
         self.gray = gray
