@@ -1,4 +1,0 @@
-// TUI: the ncurses front end (state, update, view; keymaps).
-import CNcursesw
-import Review
-import Render
