@@ -25,6 +25,9 @@ public enum SampleKind: String, Sendable, CaseIterable {
     case ultrasound
     /// Basic Text SR whose content names the patient.
     case report
+    /// 256x192 8-bit ultrasound clip of 12 frames from another device, the patient's name and the date
+    /// burned into a banner that stays on every frame, a moving sector under it.
+    case cine
 }
 
 public struct SampleStudy: Sendable {
@@ -56,6 +59,7 @@ public struct SampleStudy: Sendable {
         case .ct: sopClass = "1.2.840.10008.5.1.4.1.1.2"
         case .ultrasound: sopClass = "1.2.840.10008.5.1.4.1.1.6.1"
         case .report: sopClass = "1.2.840.10008.5.1.4.1.1.88.11"
+        case .cine: sopClass = "1.2.840.10008.5.1.4.1.1.3.1"
         }
         let sopInstance = instanceUID(series, instance)
         try d.put(.sopClassUID, sopClass, vr: "UI")
@@ -69,9 +73,9 @@ public struct SampleStudy: Sendable {
         try d.put(Tag(0x0008, 0x0023), studyDate, vr: "DA")
         try d.put(Tag(0x0008, 0x0033), "101544", vr: "TM")
         try d.put(.accessionNumber, accession, vr: "SH")
-        try d.put(.modality, kind == .ct ? "CT" : kind == .ultrasound ? "US" : "SR", vr: "CS")
-        try d.put(.manufacturer, kind == .ultrasound ? "Acme Sonics" : "Acme Medical", vr: "LO")
-        try d.put(.manufacturerModelName, kind == .ultrasound ? "SonoView 5" : "Helix 64", vr: "LO")
+        try d.put(.modality, kind == .ct ? "CT" : kind == .report ? "SR" : "US", vr: "CS")
+        try d.put(.manufacturer, kind == .ultrasound || kind == .cine ? "Acme Sonics" : "Acme Medical", vr: "LO")
+        try d.put(.manufacturerModelName, kind == .ultrasound ? "SonoView 5" : kind == .cine ? "SonoView 7 Cine" : "Helix 64", vr: "LO")
         try d.put(Tag(0x0018, 0x1000), "SN-88213", vr: "LO") // Device Serial Number
         try text(.institutionName, institution, "LO")
         try text(.institutionAddress, "Santariškių g. 2, Vilnius", "ST")
@@ -111,6 +115,7 @@ public struct SampleStudy: Sendable {
         case .ct: try addCTPixels(d, instance: instance)
         case .ultrasound: try addUltrasoundPixels(d)
         case .report: try addReport(d)
+        case .cine: try addCinePixels(d)
         }
         try file.write(to: path, transferSyntax: "1.2.840.10008.1.2.1")
         return sopInstance
@@ -199,6 +204,41 @@ public struct SampleStudy: Sendable {
             _ = small.draw(text, x: x, baselineY: baseline, scale: scale) { px, py in
                 guard px >= 0, py >= 0, px < columns, py < rows else { return }
                 pixels[(py * columns + px) * 3] = rgb[0]; pixels[(py * columns + px) * 3 + 1] = rgb[1]; pixels[(py * columns + px) * 3 + 2] = rgb[2]
+            }
+        }
+        try d.put(.pixelData, bytes: pixels, vr: "OB")
+    }
+
+    /// Twelve frames: a sector whose bright band moves down frame by frame, under a banner that does not move.
+    private func addCinePixels(_ d: DicomItem) throws {
+        let rows = 192, columns = 256, frames = 12
+        try d.put(Tag(0x0028, 0x0301), "YES", vr: "CS")
+        try image(d, rows: rows, columns: columns, samples: 1, bits: 8, photometric: "MONOCHROME2")
+        try d.put(Tag(0x0028, 0x0008), "\(frames)", vr: "IS")
+        try d.put(Tag(0x0018, 0x1063), "40", vr: "DS") // Frame Time, ms
+        try d.put(Tag(0x0028, 0x0009), "(0018,1063)", vr: "AT") // Frame Increment Pointer: Frame Time
+        let font = try GlyphFont(size: 4)
+        let scale = font.scale(forCapHeight: 8)
+        var banner = [UInt8](repeating: 0, count: rows * columns)
+        for (text, x, baseline) in [(patient.name.replacingOccurrences(of: "^", with: " "), 3, 11), ("\(Self.dotted(studyDate))", 176, 11)] {
+            _ = font.draw(text, x: x, baselineY: baseline, scale: scale) { px, py in
+                guard px >= 0, py >= 0, px < columns, py < rows else { return }
+                banner[py * columns + px] = 235
+            }
+        }
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(rows * columns * frames)
+        var state = seed
+        for frame in 0..<frames {
+            for y in 0..<rows {
+                for x in 0..<columns {
+                    if banner[y * columns + x] != 0 { pixels.append(banner[y * columns + x]); continue }
+                    let dx = x - columns / 2, dy = y - 20
+                    guard y > 20, dx * dx + dy * dy < 165 * 165, abs(dx) < dy + 10 else { pixels.append(0); continue }
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    let band = max(0, 70 - abs(dy - 20 - frame * 12) * 2)
+                    pixels.append(UInt8(min(220, 30 + Int(state >> 59) + band)))
+                }
             }
         }
         try d.put(.pixelData, bytes: pixels, vr: "OB")

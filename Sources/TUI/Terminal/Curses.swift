@@ -63,8 +63,9 @@ final class Curses {
         if style.reverse { attrs |= cdcm_a_reverse() }
         if style.dim { attrs |= cdcm_a_dim() }
         if style.underline { attrs |= cdcm_a_underline() }
-        let pair = style.foreground == .normal && style.background == .normal
-            ? 0 : Int32(alloc_pair(colorNumber(style.foreground), colorNumber(style.background)))
+        // An opaque blank takes a pair of its own that looks like the default one, so ncurses writes it.
+        let pair = style.foreground == .normal && style.background == .normal && !style.opaque
+            ? 0 : Int32(alloc_pair(colorNumber(style.foreground), style.opaque && style.background == .normal ? -1 : colorNumber(style.background)))
         put(character, row: row, column: column, attributes: attrs, pair: max(0, pair))
     }
 

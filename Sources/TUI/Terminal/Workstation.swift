@@ -165,20 +165,21 @@ final class EventLoop {
         for (slot, image) in blocks {
             let cells = HalfBlocks.cells(image, columns: image.width, rows: (image.height + 1) / 2)
             for (y, row) in cells.enumerated() where y < slot.area.rows {
-                for (x, cell) in row.enumerated() where x < slot.area.columns {
+                for (x, cell) in row.enumerated() where x < slot.area.columns && !frame[slot.area.column + x, slot.area.row + y].covered {
                     curses.putBlock(row: slot.area.row + y, column: slot.area.column + x,
                                     foreground: cell.foreground256, background: cell.background256)
                 }
             }
         }
         // An overlay drawn over an image (or just closed over it) means the image must be sent again.
-        let overlay = state.overlay != nil || state.commit != nil
+        let overlay = frame.slots.contains { frame.isCovered($0.area) }
         if overlay || previousOverlay { placer.invalidate() }
-        previousOverlay = overlay
         // Cells under an image that changes are written again, which wipes the old picture (it may be larger).
-        for (slot, _) in images where placer.willChange(slot.request.fingerprint, at: slot.area) {
+        // An overlay wipes the images it covers whole: xterm shows blanks written over sixel pixels as black.
+        for (slot, _) in images where (overlay && !previousOverlay) || (!overlay && placer.willChange(slot.request.fingerprint, at: slot.area)) {
             curses.redraw(rows: slot.area.row, count: slot.area.rows)
         }
+        previousOverlay = overlay
         curses.refresh()
         if !overlay {
             placer.remove(notIn: images.map(\.0.area))

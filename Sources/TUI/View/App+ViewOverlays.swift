@@ -94,7 +94,7 @@ extension App {
 
     /// A bordered, cleared box with a title.
     func panel(_ box: CellRect, title: String, _ frame: inout Frame) {
-        frame.clear(box)
+        frame.cover(box)
         let horizontal = String(repeating: "─", count: max(0, box.columns - 2))
         frame.put("┌" + horizontal + "┐", column: box.column, row: box.row)
         for y in (box.row + 1)..<(box.row + box.rows - 1) {

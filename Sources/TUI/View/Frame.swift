@@ -12,6 +12,9 @@ public struct Style: Sendable, Hashable {
     public var reverse = false
     public var dim = false
     public var underline = false
+    /// Looks like any blank, but the terminal must write it: a blank over an image hides the image there
+    /// (ncurses skips writing a cell it believes unchanged, and it believes image cells are blank).
+    public var opaque = false
 
     public init(foreground: Color = .normal, background: Color = .normal, bold: Bool = false, reverse: Bool = false,
                 dim: Bool = false, underline: Bool = false) {
@@ -38,6 +41,8 @@ public struct Cell: Sendable, Equatable {
     public var style = Style.plain
     /// The right half of a wide character drawn in the cell before.
     public var continuation = false
+    /// Part of an overlay: an image slot under it must not show through.
+    public var covered = false
 }
 
 /// Where an image goes and what it shows; the backend renders it (sixel or half blocks).
@@ -107,13 +112,18 @@ public struct Frame: Sendable, Equatable {
             if needsCut && x + w > column + room - 1 { break }
             if x + w > column + room { break }
             if x >= 0 {
-                cells[row * columns + x] = Cell(character: character, style: style)
-                if w == 2 && x + 1 < columns { cells[row * columns + x + 1] = Cell(character: " ", style: style, continuation: true) }
+                let covered = cells[row * columns + x].covered
+                var style = style
+                if covered && character == " " { style.opaque = true }
+                cells[row * columns + x] = Cell(character: character, style: style, covered: covered)
+                if w == 2 && x + 1 < columns {
+                    cells[row * columns + x + 1] = Cell(character: " ", style: style, continuation: true, covered: cells[row * columns + x + 1].covered)
+                }
             }
             x += w
         }
         if needsCut, x < column + room, x >= 0 {
-            cells[row * columns + x] = Cell(character: "…", style: style)
+            cells[row * columns + x] = Cell(character: "…", style: style, covered: cells[row * columns + x].covered)
             x += 1
         }
         return x - column
@@ -130,6 +140,25 @@ public struct Frame: Sendable, Equatable {
         for y in area.row..<min(rows, area.row + area.rows) where y >= 0 {
             for x in area.column..<min(columns, area.column + area.columns) where x >= 0 { cells[y * columns + x] = Cell() }
         }
+    }
+
+    /// Clears an overlay's area and marks it covered, so images under it stay hidden there.
+    public mutating func cover(_ area: CellRect) {
+        clear(area)
+        for y in max(0, area.row)..<min(rows, area.row + area.rows) {
+            for x in max(0, area.column)..<min(columns, area.column + area.columns) {
+                cells[y * columns + x].covered = true
+                cells[y * columns + x].style.opaque = true
+            }
+        }
+    }
+
+    /// Whether any cell of the area belongs to an overlay.
+    public func isCovered(_ area: CellRect) -> Bool {
+        for y in max(0, area.row)..<min(rows, area.row + area.rows) {
+            for x in max(0, area.column)..<min(columns, area.column + area.columns) where cells[y * columns + x].covered { return true }
+        }
+        return false
     }
 
     public mutating func add(_ slot: ImageSlot) { slots.append(slot) }
