@@ -4,8 +4,9 @@ import Foundation
 import Render
 import Testing
 
-/// Bounds are loose (the machine is shared and this may be a debug build); the printed numbers are
-/// what to compare. A noisy 12-bit picture uses every grey level, the palette's worst case.
+/// Bounds are loose (the machine is shared and this may be a debug build); the printed numbers
+/// (thread CPU milliseconds) are what to compare. A noisy 12-bit picture uses every grey level in
+/// every sixel band, the encoder's worst case; the real CT below is the usual one.
 @Suite(.serialized) struct TimingTests {
     static func noisyCT(size: Int) throws -> PreviewSource {
         var seed: UInt32 = 12345
@@ -82,6 +83,20 @@ import Testing
         print("timing CT_small 128x128 -> \(image.width)x\(image.height): compose \(f(compose)) ms, encode \(f(encode)) ms, \(bytes.count) bytes")
         #expect(image.width == 600)
         #expect(encode < 1000)
+    }
+
+    @Test func cineSteps() throws {
+        // Stepping through a JPEG YBR cine: decode, convert to RGB, compose and encode each frame.
+        let source = try PreviewSource.open(path: try RenderFixtures.pydicom("examples_ybr_color.dcm"))
+        let geometry = PreviewGeometry(imageWidth: 320, imageHeight: 240, areaWidth: 640, areaHeight: 480)
+        var frame = 0, raster: FrameRaster?
+        let decode = try RenderFixtures.milliseconds(runs: 5) { frame += 1; raster = try source.raster(frame: frame) }
+        var image = RGBImage(width: 1, height: 1)
+        let compose = RenderFixtures.milliseconds { image = Preview.compose(raster!, boxes: Self.boxes, geometry: geometry) }
+        let encode = try RenderFixtures.milliseconds { _ = try SixelEncoder.encode(image) }
+        print("timing YBR cine 320x240 -> 640x480 per frame: decode+convert \(f(decode)) ms, compose \(f(compose)) ms, encode \(f(encode)) ms")
+        #expect(image.width == 640)
+        #expect(decode + compose + encode < 3000)
     }
 
     @Test func colourPreview512() throws {
