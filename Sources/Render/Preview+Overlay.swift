@@ -23,12 +23,16 @@ extension Preview {
         guard !outer.isEmpty else { return }
         let t = box.style.thickness, color = box.style.color
         let dash = box.style.isDashed ? 4 : 0
+        let left = outer.x..<min(outer.maxX, outer.x + t), right = max(left.upperBound, outer.maxX - t)..<outer.maxX
         for y in outer.y..<outer.maxY {
             let edgeRow = y < outer.y + t || y >= outer.maxY - t
-            for x in outer.x..<outer.maxX where edgeRow || x < outer.x + t || x >= outer.maxX - t {
-                // Dashes run along the perimeter, so corners and sides share one rhythm.
-                if dash > 0, ((edgeRow ? x - outer.x : y - outer.y) / dash) % 2 == 1 { continue }
-                image[x, y] = color
+            // Only the side bands between the top and bottom edges: a box over the whole image stays cheap.
+            for span in edgeRow ? [outer.x..<outer.maxX] : [left, right] {
+                for x in span {
+                    // Dashes run along the perimeter, so corners and sides share one rhythm.
+                    if dash > 0, ((edgeRow ? x - outer.x : y - outer.y) / dash) % 2 == 1 { continue }
+                    image[x, y] = color
+                }
             }
         }
     }

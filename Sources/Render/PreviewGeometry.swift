@@ -9,8 +9,9 @@ import Engine
 /// among the pixels of the smaller one (integer arithmetic), and `Preview.compose` samples with the
 /// same split, so a box drawn at `previewRect(_:)` sits exactly on the pixels that show it.
 ///
-/// Round trips: going from the finer grid to the coarser and back always lands in the same cell or
-/// pixel; going from the coarser to the finer and back gives the same value exactly.
+/// Round trips: from the coarser grid to the finer and back gives the same pixel exactly; from the
+/// finer to the coarser and back lands inside what the first pixel belongs to. A click's image pixel
+/// (`imagePoint(ofCell:)`) is always drawn in the clicked cell (`cellRect` of it contains the cell).
 public struct PreviewGeometry: Sendable, Equatable {
     /// A pixel position (image or preview pixels, depending on the call).
     public struct Point: Sendable, Hashable, CustomStringConvertible {

@@ -51,6 +51,27 @@ public struct RGBImage: Sendable, Equatable {
         self.init(width: width, height: height, pixels: pixels)
     }
 
+    /// A short stable hash of size and pixels (64-bit FNV-1a, hex), so a screen snapshot can name an
+    /// image slot (`[img 512x512 #…]`) and change when its pixels do.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        for v in [width, height] { for shift in stride(from: 0, to: 32, by: 8) { mix(UInt8(truncatingIfNeeded: v >> shift)) } }
+        pixels.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < p.count {
+                hash ^= UInt64(p[i])
+                hash = hash &* 0x0000_0100_0000_01B3
+                i += 1
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The pixel at column `x`, row `y` (both inside the image).
     public subscript(x: Int, y: Int) -> Color {
         get {

@@ -9,9 +9,14 @@ import CSixel
 ///   colours exactly plus the grey levels present (or an even grey ramp when there are more levels
 ///   than registers, at most 1 level off). Swift maps pixels through a 256-entry table and hands
 ///   libsixel indices (PAL8), so libsixel only writes sixels: no histogram, no colour search.
+///   It is also truer: libsixel's quantiser put a windowed CT 6.8 grey levels off on average
+///   (visible banding), this palette 0.07 (measured on the 512x512 timing image).
 /// - Other images (colour ultrasound, photographs) go through libsixel's own quantiser in its fast
 ///   settings: low-quality histogram, median cut on the RGB range, box centres, no diffusion (error
 ///   diffusion speckles overlay text and costs time; flat regions read better without it).
+///
+/// Sixel paints in bands six pixels tall; a preview whose height is a multiple of 6 leaves no strip
+/// of background below the image on terminals that paint the whole last band.
 public struct SixelEncoder: Sendable {
     /// The number of colour registers a sixel image may use (VT340 has 16; xterm and the rest 256).
     public static let maximumColors = 256

@@ -19,18 +19,22 @@ enum SixelPalette {
         var greyUsed = [Bool](repeating: false, count: 256)
         var overlays: [UInt32] = []
         let tooMany = image.pixels.withUnsafeBufferPointer { p -> Bool in
-            for i in 0..<n {
-                let r = p[i * 3], g = p[i * 3 + 1], b = p[i * 3 + 2]
-                if r == g && g == b {
-                    greyUsed[Int(r)] = true
-                    continue
+            greyUsed.withUnsafeMutableBufferPointer { used in
+                var i = 0
+                while i < n {
+                    let r = p[i * 3], g = p[i * 3 + 1], b = p[i * 3 + 2]
+                    i += 1
+                    if r == g && g == b {
+                        used[Int(r)] = true
+                        continue
+                    }
+                    let packed = UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
+                    if overlays.contains(packed) { continue }
+                    if overlays.count == overlayLimit { return true }
+                    overlays.append(packed)
                 }
-                let packed = UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
-                if overlays.contains(packed) { continue }
-                if overlays.count == overlayLimit { return true }
-                overlays.append(packed)
+                return false
             }
-            return false
         }
         let available = colors - overlays.count
         if tooMany || available < 2 { return nil }
@@ -58,13 +62,17 @@ enum SixelPalette {
         var indices = [UInt8](repeating: 0, count: n)
         image.pixels.withUnsafeBufferPointer { p in
             indices.withUnsafeMutableBufferPointer { out in
-                for i in 0..<n {
-                    let r = p[i * 3], g = p[i * 3 + 1], b = p[i * 3 + 2]
-                    if r == g && g == b {
-                        out[i] = greyIndex[Int(r)]
-                    } else {
-                        let packed = UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
-                        out[i] = UInt8(overlays.firstIndex(of: packed) ?? 0)
+                greyIndex.withUnsafeBufferPointer { grey in
+                    var i = 0
+                    while i < n {
+                        let r = p[i * 3], g = p[i * 3 + 1], b = p[i * 3 + 2]
+                        if r == g && g == b {
+                            out[i] = grey[Int(r)]
+                        } else {
+                            let packed = UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
+                            out[i] = UInt8(overlays.firstIndex(of: packed) ?? 0)
+                        }
+                        i += 1
                     }
                 }
             }

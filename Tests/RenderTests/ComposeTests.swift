@@ -112,6 +112,23 @@ import Testing
         #expect(both[15, 12] == .black && both[9, 12] == box.style.color)
     }
 
+    @Test func fingerprintsFollowThePixels() {
+        var a = RGBImage(width: 4, height: 3, fill: .white)
+        let b = a
+        #expect(a.fingerprint == b.fingerprint && a.fingerprint.count == 16)
+        a[2, 1] = .black
+        #expect(a.fingerprint != b.fingerprint)
+        #expect(RGBImage(width: 3, height: 4, fill: .white).fingerprint != b.fingerprint, "size counts")
+    }
+
+    @Test func proposalSourcesPickTheirStyle() {
+        #expect(OverlayBox.Style(source: .ocr) == .proposed)
+        #expect(OverlayBox.Style(source: .template) == .template)
+        #expect(OverlayBox.Style(source: .manual) == .manual)
+        #expect(OverlayBox(rect: PixelRect(x: 0, y: 0, width: 1, height: 1), number: 1, style: .accepted).redacts)
+        #expect(!OverlayBox(rect: PixelRect(x: 0, y: 0, width: 1, height: 1), number: 1, style: .selected, redacts: false).redacts)
+    }
+
     @Test func windowStepsMoveAsTheTUIExpects() {
         let w = Window(center: 40, width: 400)
         #expect(w.low == -160 && w.high == 240)

@@ -4,8 +4,9 @@ import Foundation
 import Render
 import Testing
 
-/// Bounds are loose (the machine is shared and this may be a debug build); the printed numbers are
-/// what to compare. A noisy 12-bit picture uses every grey level, the palette's worst case.
+/// Bounds are loose (the machine is shared and this may be a debug build); the printed numbers
+/// (thread CPU milliseconds) are what to compare. A noisy 12-bit picture uses every grey level in
+/// every sixel band, the encoder's worst case; the real CT below is the usual one.
 @Suite(.serialized) struct TimingTests {
     static func noisyCT(size: Int) throws -> PreviewSource {
         var seed: UInt32 = 12345
@@ -25,13 +26,24 @@ import Testing
         let source = try Self.noisyCT(size: 512)
         let window = Window(center: 40, width: 400)
         var raster = try source.raster(frame: 0, window: window)
-        let windowing = try RenderFixtures.milliseconds { raster = try source.raster(frame: 0, window: window.shifted(steps: Int.random(in: 1...9))) }
+        var step = 0
+        let windowing = try RenderFixtures.milliseconds {
+            step += 1 // a new window each run, as a key press makes; the same one would come from the cache
+            raster = try source.raster(frame: 0, window: window.shifted(steps: step))
+        }
         let geometry = PreviewGeometry(imageWidth: 512, imageHeight: 512, areaWidth: 512, areaHeight: 512)
         var image = RGBImage(width: 1, height: 1)
         let compose = RenderFixtures.milliseconds { image = Preview.compose(raster, boxes: Self.boxes, geometry: geometry) }
         var bytes: [UInt8] = []
         let encode = try RenderFixtures.milliseconds { bytes = try SixelEncoder.encode(image) }
         print("timing 512x512: window \(f(windowing)) ms, compose \(f(compose)) ms, encode \(f(encode)) ms, \(bytes.count) bytes")
+        // Fewer registers, fewer colours per sixel band: the TUI may trade grey levels for speed.
+        for colors in [128, 64] {
+            var fewer: [UInt8] = []
+            let ms = try RenderFixtures.milliseconds { fewer = try SixelEncoder.encode(image, colors: colors) }
+            print("timing 512x512 with \(colors) colours: encode \(f(ms)) ms, \(fewer.count) bytes")
+            #expect(fewer.count < bytes.count)
+        }
         #expect(image.width == 512 && image.height == 512)
         #expect(encode < 500)
         #expect(compose < 500)
@@ -58,6 +70,33 @@ import Testing
         print("timing 2048x2048 full size: compose \(f(composeFull)) ms, encode \(f(encodeFull)) ms, \(fullBytes.count) bytes")
         #expect(encode < 1000)
         #expect(encodeFull < 8000)
+    }
+
+    @Test func realCTEnlarged() throws {
+        let source = try PreviewSource.open(path: try RenderFixtures.pydicom("CT_small.dcm"))
+        let raster = try source.raster(frame: 0, window: Window(center: 40, width: 400))
+        let geometry = PreviewGeometry(imageWidth: 128, imageHeight: 128, areaWidth: 800, areaHeight: 600)
+        var image = RGBImage(width: 1, height: 1)
+        let compose = RenderFixtures.milliseconds { image = Preview.compose(raster, boxes: Self.boxes, geometry: geometry) }
+        var bytes: [UInt8] = []
+        let encode = try RenderFixtures.milliseconds { bytes = try SixelEncoder.encode(image) }
+        print("timing CT_small 128x128 -> \(image.width)x\(image.height): compose \(f(compose)) ms, encode \(f(encode)) ms, \(bytes.count) bytes")
+        #expect(image.width == 600)
+        #expect(encode < 1000)
+    }
+
+    @Test func cineSteps() throws {
+        // Stepping through a JPEG YBR cine: decode, convert to RGB, compose and encode each frame.
+        let source = try PreviewSource.open(path: try RenderFixtures.pydicom("examples_ybr_color.dcm"))
+        let geometry = PreviewGeometry(imageWidth: 320, imageHeight: 240, areaWidth: 640, areaHeight: 480)
+        var frame = 0, raster: FrameRaster?
+        let decode = try RenderFixtures.milliseconds(runs: 5) { frame += 1; raster = try source.raster(frame: frame) }
+        var image = RGBImage(width: 1, height: 1)
+        let compose = RenderFixtures.milliseconds { image = Preview.compose(raster!, boxes: Self.boxes, geometry: geometry) }
+        let encode = try RenderFixtures.milliseconds { _ = try SixelEncoder.encode(image) }
+        print("timing YBR cine 320x240 -> 640x480 per frame: decode+convert \(f(decode)) ms, compose \(f(compose)) ms, encode \(f(encode)) ms")
+        #expect(image.width == 640)
+        #expect(decode + compose + encode < 3000)
     }
 
     @Test func colourPreview512() throws {
