@@ -9,15 +9,21 @@ makes unique and every tool keeps. An input with no output (quarantined, failed)
 "missing" and its tokens are not scored: recall is over the delivered outputs, and the count of
 inputs withheld is printed beside it.
 
-A glyph pixel (anti-aliasing coverage >= 50%) of a token is still VISIBLE in a frame when both
-  - its value is unchanged: no channel moved by more than TOL (24 of 255) from the input, and
-  - it still stands out: some non-glyph pixel within 2 px of it differs from it by more than TOL
-    in the output (so a box filled in the text's own colour, as Presidio's "contrast" fill can be,
-    hides the glyph just as a black box does).
+A glyph pixel (anti-aliasing coverage >= 50%) of a token is still VISIBLE in a frame when
+  - its value is unchanged: no channel moved by more than TOL (24 of 255) from the input,
+  - no background (non-glyph) pixel next to it (8-neighbourhood) changed: a glyph pixel under a
+    box filled in a colour close to the text's (Presidio's "contrast" fill can be) is not visible,
+    even at the box's edge where the untouched background outside makes it stand out, and
+  - it still stands out: some background pixel within 2 px of it differs from it by more than TOL
+    in the output.
+So a box in any colour hides what it covers, and glyph pixels a box leaves uncovered (a clipped
+descender) stay visible except for the one-pixel band along the box's edge.
 A token is GONE when none of its glyph pixels is visible in any frame; recall = identifying
 tokens gone / identifying tokens scored. Also reported:
   recall90     the same with a token counted gone when at most 10% of its glyph pixels stay visible
                in every frame (a box that clips the edge of descenders still hides the word)
+  frame_recall (identifying token, frame) pairs in which the token is gone, over all such pairs: for a
+               cine, how often a frame hides it (recall needs every frame to)
   partial      identifying tokens with some but not all glyph pixels hidden (counted as not gone)
   harmless_removed  share of harmless device text (probe, depth, MI/TIs, orientation, labels) gone
   over_redaction_median  median over frames of the share of the frame's pixels changed outside
@@ -48,21 +54,28 @@ def frames_of(ds):
 
 
 def visible_mask(inp, out, glyph_union):
-    """Per pixel: unchanged from the input and still contrasting with a nearby non-glyph pixel."""
-    unchanged = np.abs(out - inp).max(axis=2) <= TOL
+    """Per pixel: unchanged from the input, not next to a changed background pixel, and still
+    contrasting with a nearby background pixel."""
+    diff = np.abs(out - inp).max(axis=2)
+    unchanged = diff <= TOL
     h, w = unchanged.shape
     non_glyph = ~glyph_union
+    changed_bg = non_glyph & ~unchanged
     contrast = np.zeros((h, w), dtype=bool)
+    near_changed = np.zeros((h, w), dtype=bool)
     pad_out = np.pad(out, ((RADIUS, RADIUS), (RADIUS, RADIUS), (0, 0)), mode="edge")
     pad_ng = np.pad(non_glyph, RADIUS, mode="constant", constant_values=False)
+    pad_cb = np.pad(changed_bg, RADIUS, mode="constant", constant_values=False)
     for dy in range(-RADIUS, RADIUS + 1):
         for dx in range(-RADIUS, RADIUS + 1):
             if dy == 0 and dx == 0:
                 continue
-            q = pad_out[RADIUS + dy:RADIUS + dy + h, RADIUS + dx:RADIUS + dx + w]
-            ng = pad_ng[RADIUS + dy:RADIUS + dy + h, RADIUS + dx:RADIUS + dx + w]
-            contrast |= ng & (np.abs(q - out).max(axis=2) > TOL)
-    return unchanged & contrast
+            window = (slice(RADIUS + dy, RADIUS + dy + h), slice(RADIUS + dx, RADIUS + dx + w))
+            q = pad_out[window]
+            contrast |= pad_ng[window] & (np.abs(q - out).max(axis=2) > TOL)
+            if abs(dy) <= 1 and abs(dx) <= 1:
+                near_changed |= pad_cb[window]
+    return unchanged & ~near_changed & contrast
 
 
 def score(inputs, outputs, only=""):
@@ -120,7 +133,8 @@ def score(inputs, outputs, only=""):
         glyph_union = glyph_union.reshape(rows, cols)
         still = [False] * len(info["tokens"])
         hidden_any = [False] * len(info["tokens"])
-        worst = [0.0] * len(info["tokens"])  # the largest share of a token's glyph pixels visible in a frame
+        worst = [0.0] * len(info["tokens"])
+        frames_hidden = [0] * len(info["tokens"])  # the largest share of a token's glyph pixels visible in a frame
         for f in range(src.shape[0]):
             frames_scored += 1
             vis = visible_mask(src[f], dst[f], glyph_union).ravel()
@@ -129,6 +143,8 @@ def score(inputs, outputs, only=""):
                 if v.any():
                     still[i] = True
                     worst[i] = max(worst[i], float(v.mean()))
+                else:
+                    frames_hidden[i] += 1
                 if not v.all():
                     hidden_any[i] = True
             changed = np.abs(dst[f] - src[f]).max(axis=2) > 0
@@ -136,6 +152,8 @@ def score(inputs, outputs, only=""):
         for i, t in enumerate(info["tokens"]):
             if t["identifying"]:
                 totals["tokens"] += 1
+                totals["token_frames"] += src.shape[0]
+                totals["token_frames_hidden"] += frames_hidden[i]
                 per_field[t["field"]][1] += 1
                 if worst[i] <= 0.10:
                     totals["gone90"] += 1
@@ -156,6 +174,7 @@ def score(inputs, outputs, only=""):
         "identifying_tokens": totals["tokens"], "gone": totals["gone"], "partial": totals["partial"],
         "recall": round(totals["gone"] / totals["tokens"], 4) if totals["tokens"] else None,
         "recall90": round(totals["gone90"] / totals["tokens"], 4) if totals["tokens"] else None,
+        "frame_recall": round(totals["token_frames_hidden"] / totals["token_frames"], 4) if totals["token_frames"] else None,
         "recall_by_field": {k: f"{g}/{n}" for k, (g, n) in sorted(per_field.items())},
         "harmless_tokens": totals["harmless"],
         "harmless_removed": round(totals["harmless_gone"] / totals["harmless"], 4) if totals["harmless"] else None,
@@ -171,6 +190,8 @@ def summary(r):
         return "nothing scored" + (f" ({r['missing_files']} files missing)" if r.get("missing_files") else "")
     text = (f"recall {100 * r['recall']:.1f}% ({r['gone']}/{r['identifying_tokens']}; >=90% hidden {100 * r['recall90']:.1f}%)"
             f", harmless text removed {100 * r['harmless_removed']:.0f}%, image changed outside text {100 * r['over_redaction_median']:.2f}%")
+    if r.get("frames_scored", 0) > r.get("files_scored", 0):
+        text += f", hidden in {100 * r['frame_recall']:.1f}% of token-frames"
     if r.get("missing_files"):
         text += f", {r['missing_files']} files not delivered"
     return text
