@@ -35,7 +35,45 @@ def build(rows, run):
             r["dcmscrub_speed_x"] = round(d["rate"] / r["rate"], 2)
         if d["peak_rss_mib"] and r["peak_rss_mib"]:
             r["dcmscrub_mem_x"] = round(d["peak_rss_mib"] / r["peak_rss_mib"], 2)
-    return {"run": run, "rows": rows, "memory_growth": memory_growth(rows)}
+    return {"run": run, "rows": rows, "memory_growth": memory_growth(rows), "targets": targets(rows)}
+
+
+def best(rows, task, tool):
+    ok = [r for r in rows if r["task"] == task and r["tool"] == tool and r["status"] == "ok" and r["rate"]]
+    return max(ok, key=lambda r: r["rate"]) if ok else None
+
+
+def targets(rows):
+    """The issues' targets, each against the peer's fastest row of the task (its best showing)."""
+    out = []
+
+    def add(issue, target, measured, met):
+        out.append({"issue": issue, "target": target, "measured": measured, "met": met})
+    header_tasks = sorted({r["task"] for r in rows if r["task"].startswith("headers-")}, key=lambda t: int(t.split("-")[1]))
+    if header_tasks:
+        t = header_tasks[-1]
+        ours = best(rows, t, "dcmscrub")
+        for peer, factor in (("dicognito", 10), ("gdcmanon", 1)):
+            theirs = best(rows, t, peer)
+            if ours and theirs:
+                x = ours["rate"] / theirs["rate"]
+                add(2, f"{t}: at least {factor}x {peer}'s files/s", f"{x:.2f}x", x >= factor)
+    for g in memory_growth(rows):
+        if g["tool"] == "dcmscrub":
+            add(2, f"peak memory flat from {g['files'][0]} to {g['files'][1]} files (harness bar: +25%)",
+                f"{g['growth_pct']:+.1f}%", g["growth_pct"] <= 25)
+    for t in sorted({r["task"] for r in rows if r["task"].startswith("pixels-")}):
+        ours, theirs = best(rows, t, "dcmscrub"), best(rows, t, "presidio")
+        if ours and theirs:
+            x = ours["rate"] / theirs["rate"]
+            add(3, f"{t}: at least 3x Presidio's frames/s", f"{x:.2f}x", x >= 3)
+            a, b = (ours.get("accuracy") or {}).get("recall"), (theirs.get("accuracy") or {}).get("recall")
+            if a is not None and b is not None:
+                add(3, f"{t}: token recall above Presidio's", f"{100 * a:.1f}% vs {100 * b:.1f}%", a > b)
+    for r in rows:
+        if r["task"].startswith("review-status-") and r["status"] == "ok":
+            add(4, f"{r['task']}: {r['mode']} under 1 s", f"{r['seconds']:.3f} s", r["seconds"] < 1)
+    return out
 
 
 def memory_growth(rows):
@@ -137,11 +175,16 @@ def render(results):
             out.append(f"  {g['tool']:<9}  {g['mode']:<26}  {g['files'][0]:>6} files {g['peak_rss_mib'][0]:7.1f} MiB"
                        f"  ->  {g['files'][1]:>6} files {g['peak_rss_mib'][1]:7.1f} MiB  ({g['growth_pct']:+.1f}%)")
         out.append("")
+    if results.get("targets"):
+        out.append("targets (against the peer's fastest row):")
+        for t in results["targets"]:
+            out.append(f"  issue {t['issue']}: {t['target']:<62} {t['measured']:>18}  {'met' if t['met'] else 'NOT MET'}")
+        out.append("")
     run = results["run"]
     out.append(LEGEND)
     out.append("")
     out.append(f"run: {run.get('date')} on {run.get('machine')}, load average at start {run.get('load_average_at_start')}"
-               f"{', QUICK sizes' if run.get('quick') else ''}")
+               f"{', QUICK sizes (a check that the harness works: start-up costs dominate, do not compare)' if run.get('quick') else ''}")
     out.append("versions: " + ", ".join(f"{k} {v}" for k, v in run.get("versions", {}).items()))
     return "\n".join(out)
 
@@ -169,10 +212,13 @@ def compare(old, new):
 
 
 def main():
+    if len(sys.argv) == 2:  # a results file written before targets existed: work them out again
+        results = json.load(open(sys.argv[1]))
+        results.setdefault("targets", targets(results["rows"]))
+        print(render(results))
+        return
     if len(sys.argv) == 4 and sys.argv[1] == "--compare":
         print(compare(json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))))
-    elif len(sys.argv) == 2:
-        print(render(json.load(open(sys.argv[1]))))
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
