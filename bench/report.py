@@ -1,59 +1,29 @@
-# Turns the benchmark's measured rows (TSV from run.sh) into the printed table and bench/results.json.
+# The benchmark's table and bench/results.json; also re-prints or compares saved results.
 """
-Usage: report.py ROWS.tsv RESULTS.json [key=value ...]   (key=value pairs go into the JSON's "run" block)
+Usage:
+  report.py RESULTS.json              print the table of a saved run again
+  report.py --compare OLD.json NEW.json   per row (task, tool, mode): throughput new/old and peak memory
 
-Each row: task, tool, parallelism, files_in, files_out, seconds, peak_rss_kib, cpu_s, other_cpu_s,
-status, note. other_cpu_s is CPU time other processes on the machine took during the measurement;
-a row where that is more than 5% of the machine's capacity (2 cores x seconds) is flagged "noisy".
-A row whose status is not "ok" gets no speed or memory numbers in the table, only its reason.
 Ratios are dcmscrub's, shown on each peer's row of the same task:
-  speed = dcmscrub files/s / peer files/s   (above 1: dcmscrub is faster)
-  mem   = dcmscrub peak RSS / peer peak RSS (below 1: dcmscrub uses less)
+  speed x = dcmscrub's throughput / this row's   (above 1: dcmscrub is faster)
+  mem x   = dcmscrub's peak RSS / this row's      (below 1: dcmscrub uses less)
+The dcmscrub row a task compares against is its first dcmscrub row that succeeded.
+A row is flagged noisy when other processes used more than 5% of the machine's CPU meanwhile.
 """
 
-import csv
 import json
 import os
 import sys
 
-FIELDS = ["task", "tool", "parallelism", "files_in", "files_out", "seconds", "peak_rss_kib", "cpu_s",
-          "other_cpu_s", "status", "note"]
 NOISY_SHARE = 0.05
 
 
-def number(text):
-    return None if text in ("", "-") else float(text)
-
-
-def load(path, cores):
-    rows = []
-    with open(path, newline="") as f:
-        for rec in csv.reader(f, delimiter="\t"):
-            if not rec:
-                continue
-            r = dict(zip(FIELDS, rec))
-            r["files_in"] = int(r["files_in"])
-            r["files_out"] = int(r["files_out"]) if r["files_out"] not in ("", "-") else None
-            ok = r["status"] == "ok"
-            secs = float(r["seconds"]) if r["seconds"] not in ("", "-") else None
-            rss = int(r["peak_rss_kib"]) if r["peak_rss_kib"] not in ("", "-") else None
-            r["seconds"] = round(secs, 2) if secs is not None else None
-            r["files_per_s"] = round(r["files_in"] / secs, 1) if ok and secs else None
-            r["peak_rss_mib"] = round(rss / 1024, 1) if ok and rss is not None else None
-            r["cpu_s"] = number(r["cpu_s"]) if ok else None
-            r["other_cpu_s"] = number(r["other_cpu_s"]) if ok else None
-            r["noisy"] = bool(ok and secs and r["other_cpu_s"] > max(0.2, NOISY_SHARE * cores * secs))
-            if not ok:  # a failed run's timing says nothing about the tool's speed
-                r["seconds"] = None
-            del r["peak_rss_kib"]
-            rows.append(r)
-    return rows
-
-
-def add_ratios(rows):
+def build(rows, run):
+    cores = os.cpu_count() or 1
     for r in rows:
-        r["dcmscrub_speed_ratio"] = None
-        r["dcmscrub_mem_ratio"] = None
+        r["noisy"] = bool(r["status"] == "ok" and r["seconds"] and r["other_cpu_s"] is not None
+                          and r["other_cpu_s"] > max(0.2, NOISY_SHARE * cores * r["seconds"]))
+        r["dcmscrub_speed_x"] = r["dcmscrub_mem_x"] = None
     for r in rows:
         if r["tool"] == "dcmscrub" or r["status"] != "ok":
             continue
@@ -61,35 +31,112 @@ def add_ratios(rows):
         if not ours:
             continue
         d = ours[0]
-        r["dcmscrub_speed_ratio"] = round(d["files_per_s"] / r["files_per_s"], 2)
-        r["dcmscrub_mem_ratio"] = round(d["peak_rss_mib"] / r["peak_rss_mib"], 2)
+        if d["rate"] and r["rate"]:
+            r["dcmscrub_speed_x"] = round(d["rate"] / r["rate"], 2)
+        if d["peak_rss_mib"] and r["peak_rss_mib"]:
+            r["dcmscrub_mem_x"] = round(d["peak_rss_mib"] / r["peak_rss_mib"], 2)
+    return {"run": run, "rows": rows, "memory_growth": memory_growth(rows), "targets": targets(rows)}
+
+
+def best(rows, task, tool):
+    ok = [r for r in rows if r["task"] == task and r["tool"] == tool and r["status"] == "ok" and r["rate"]]
+    return max(ok, key=lambda r: r["rate"]) if ok else None
+
+
+def targets(rows):
+    """The issues' targets, each against the peer's fastest row of the task (its best showing)."""
+    out = []
+
+    def add(issue, target, measured, met):
+        out.append({"issue": issue, "target": target, "measured": measured, "met": met})
+    header_tasks = sorted({r["task"] for r in rows if r["task"].startswith("headers-")}, key=lambda t: int(t.split("-")[1]))
+    if header_tasks:
+        t = header_tasks[-1]
+        ours = best(rows, t, "dcmscrub")
+        for peer, factor in (("dicognito", 10), ("gdcmanon", 1)):
+            theirs = best(rows, t, peer)
+            if ours and theirs:
+                x = ours["rate"] / theirs["rate"]
+                add(2, f"{t}: at least {factor}x {peer}'s files/s", f"{x:.2f}x", x >= factor)
+    for g in memory_growth(rows):
+        if g["tool"] == "dcmscrub":
+            add(2, f"peak memory flat from {g['files'][0]} to {g['files'][1]} files (harness bar: +25%)",
+                f"{g['growth_pct']:+.1f}%", g["growth_pct"] <= 25)
+    for t in sorted({r["task"] for r in rows if r["task"].startswith("pixels-")}):
+        ours, theirs = best(rows, t, "dcmscrub"), best(rows, t, "presidio")
+        if ours and theirs:
+            x = ours["rate"] / theirs["rate"]
+            add(3, f"{t}: at least 3x Presidio's frames/s", f"{x:.2f}x", x >= 3)
+            a, b = (ours.get("accuracy") or {}).get("recall"), (theirs.get("accuracy") or {}).get("recall")
+            if a is not None and b is not None:
+                add(3, f"{t}: token recall above Presidio's", f"{100 * a:.1f}% vs {100 * b:.1f}%", a > b)
+    for r in rows:
+        if r["task"].startswith("review-status-") and r["status"] == "ok":
+            add(4, f"{r['task']}: {r['mode']} under 1 s", f"{r['seconds']:.3f} s", r["seconds"] < 1)
+    return out
+
+
+def memory_growth(rows):
+    """Peak RSS of each header tool setting from the smallest to the largest batch: flat is the goal."""
+    out = []
+    keys = []
+    for r in rows:
+        if r["task"].startswith("headers-") and (r["tool"], r["mode"]) not in keys:
+            keys.append((r["tool"], r["mode"]))
+    for tool, mode in keys:
+        ok = sorted((r for r in rows if r["task"].startswith("headers-") and r["tool"] == tool and r["mode"] == mode
+                     and r["status"] == "ok"), key=lambda r: r["items_in"])
+        if len(ok) < 2:
+            continue
+        a, b = ok[0], ok[-1]
+        out.append({"tool": tool, "mode": mode, "files": [a["items_in"], b["items_in"]],
+                    "peak_rss_mib": [a["peak_rss_mib"], b["peak_rss_mib"]],
+                    "growth_pct": round(100 * (b["peak_rss_mib"] / a["peak_rss_mib"] - 1), 1)})
+    return out
 
 
 def fmt(v, spec=""):
     return "-" if v is None else format(v, spec)
 
 
+def throughput(r):
+    if r["status"] != "ok":
+        return "-"
+    if r["unit"] == "s/call":
+        return f"{r['seconds']:.3f} s/call"
+    if r["rate"] is None:
+        return "-"
+    spec = ".2f" if r["rate"] < 10 else ".1f" if r["rate"] < 1000 else ".0f"
+    return f"{format(r['rate'], spec)} {r['unit']}/s"
+
+
 def table(rows):
-    head = ["task", "tool", "parallelism", "files", "seconds", "files/s", "peak RSS MiB",
-            "dcmscrub speed x", "dcmscrub mem x", "status"]
+    head = ["task", "tool", "mode", "items", "seconds", "throughput", "peak MiB", "speed x", "mem x", "accuracy / status"]
     body = []
     for r in rows:
-        files = f"{fmt(r['files_out'])}/{r['files_in']}"
-        status = r["status"] if not r["note"] else f"{r['status']}: {r['note']}"
-        if r["noisy"]:
-            status += f" (noisy: other processes took {r['other_cpu_s']:.1f} CPU-s meanwhile)"
-        body.append([r["task"], r["tool"], r["parallelism"], files, fmt(r["seconds"], ".2f"),
-                     fmt(r["files_per_s"], ".1f"), fmt(r["peak_rss_mib"], ".1f"),
-                     fmt(r["dcmscrub_speed_ratio"], ".2f"), fmt(r["dcmscrub_mem_ratio"], ".2f"), status])
+        items = f"{fmt(r['items_out'])}/{r['items_in']}" if r["unit"] != "s/call" else str(r["items_in"])
+        if r["unit"] not in ("s/call",):
+            items += f" {r['unit']}" if r["unit"] != "files" else ""
+        last = []
+        if r["status"] != "ok":
+            last.append(f"{r['status'].upper()}: {r['note']}")
+        else:
+            if r.get("accuracy_text"):
+                last.append(r["accuracy_text"])
+            if r["note"]:
+                last.append(r["note"])
+            if r["noisy"]:
+                last.append(f"noisy: others took {r['other_cpu_s']:.1f} CPU-s")
+        body.append([r["task"], r["tool"], r["mode"], items, fmt(r["seconds"], ".2f"), throughput(r),
+                     fmt(r["peak_rss_mib"], ".1f"), fmt(r["dcmscrub_speed_x"], ".2f"), fmt(r["dcmscrub_mem_x"], ".2f"),
+                     "; ".join(last)])
     right = {3, 4, 5, 6, 7, 8}
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
-    widths[-1] = len(head[-1])  # the status column is last and may run long
+    widths[-1] = len(head[-1])
 
     def line(cells):
-        out = []
-        for i, c in enumerate(cells):
-            out.append(str(c).rjust(widths[i]) if i in right else str(c).ljust(widths[i]))
-        return "  ".join(out).rstrip()
+        return "  ".join(str(c).rjust(widths[i]) if i in right else str(c).ljust(widths[i])
+                         for i, c in enumerate(cells)).rstrip()
 
     lines = [line(head), line(["-" * w for w in widths])]
     prev = None
@@ -101,50 +148,80 @@ def table(rows):
     return "\n".join(lines)
 
 
-def memory_growth(rows):
-    """Peak RSS of each tool setting on the smallest and the largest batch: flat is the goal."""
-    out = []
-    keys = []
-    for r in rows:
-        if (r["tool"], r["parallelism"]) not in keys:
-            keys.append((r["tool"], r["parallelism"]))
-    for tool, par in keys:
-        ok = sorted((r for r in rows if r["tool"] == tool and r["parallelism"] == par and r["status"] == "ok"),
-                    key=lambda r: r["files_in"])
-        if len(ok) < 2:
+LEGEND = """\
+items = outputs / inputs (files unless said). throughput: items per wall second (status: seconds per call,
+median of 5 after one warm-up). peak MiB: largest process's peak RSS; 2-process rows add both workers' peaks.
+speed x = dcmscrub's throughput / this row's (>1: dcmscrub faster); mem x = dcmscrub's peak / this row's (<1:
+dcmscrub smaller). One run each, warm page cache, every tool given the same 2 cores.
+headers accuracy: a sample of outputs, each paired with its source by Pixel Data, searched for its source's
+  names, IDs, dates, accession, institution and UIDs (bench/score_headers.py).
+pixels accuracy: recall = identifying tokens whose every glyph pixel is gone in every frame (>=90% hidden: at
+  most 10% of a token's glyph pixels left); harmless text removed = share of device text (probe, depth, MI,
+  labels) gone; image changed outside text = median share of a frame's pixels changed away from any text
+  (bench/score_pixels.py). Presidio: defaults (fill contrast, padding 25, header values as deny list),
+  spaCy en_core_web_sm, cines one frame at a time (it cannot take multi-frame arrays); its 2-process rows set
+  OMP_THREAD_LIMIT=1 (one Tesseract thread per worker, as dcmscrub does), its 1-process row leaves Tesseract's
+  default threads.
+Modes: dcmscrub run --pixels off | run (pixels cleaned); dicognito defaults; gdcmanon PS3.15 basic profile (-e,
+  self-signed certificate, so it also encrypts the originals into the file); deid default recipe with
+  remove_private=True."""
+
+
+def render(results):
+    out = [table(results["rows"]), ""]
+    if results.get("memory_growth"):
+        out.append("peak RSS from the smallest to the largest header batch:")
+        for g in results["memory_growth"]:
+            out.append(f"  {g['tool']:<9}  {g['mode']:<26}  {g['files'][0]:>6} files {g['peak_rss_mib'][0]:7.1f} MiB"
+                       f"  ->  {g['files'][1]:>6} files {g['peak_rss_mib'][1]:7.1f} MiB  ({g['growth_pct']:+.1f}%)")
+        out.append("")
+    if results.get("targets"):
+        out.append("targets (against the peer's fastest row):")
+        for t in results["targets"]:
+            out.append(f"  issue {t['issue']}: {t['target']:<62} {t['measured']:>18}  {'met' if t['met'] else 'NOT MET'}")
+        out.append("")
+    run = results["run"]
+    out.append(LEGEND)
+    out.append("")
+    out.append(f"run: {run.get('date')} on {run.get('machine')}, load average at start {run.get('load_average_at_start')}"
+               f"{', QUICK sizes (a check that the harness works: start-up costs dominate, do not compare)' if run.get('quick') else ''}")
+    out.append("versions: " + ", ".join(f"{k} {v}" for k, v in run.get("versions", {}).items()))
+    return "\n".join(out)
+
+
+def compare(old, new):
+    def key(r):
+        return (r["task"], r["tool"], r["mode"])
+    before = {key(r): r for r in old["rows"]}
+    lines = [f"{'task':<28} {'tool':<9} {'mode':<36} {'old':>14} {'new':>14} {'new/old':>8}  peak MiB old -> new"]
+    for r in new["rows"]:
+        o = before.get(key(r))
+        if not o:
+            lines.append(f"{r['task']:<28} {r['tool']:<9} {r['mode']:<36} {'(new row)':>14} {throughput(r):>14}")
             continue
-        a, b = ok[0], ok[-1]
-        out.append({"tool": tool, "parallelism": par, "files": [a["files_in"], b["files_in"]],
-                    "peak_rss_mib": [a["peak_rss_mib"], b["peak_rss_mib"]],
-                    "growth_pct": round(100 * (b["peak_rss_mib"] / a["peak_rss_mib"] - 1), 1)})
-    return out
+        ratio = "-"
+        if o["status"] == r["status"] == "ok":
+            if r["unit"] == "s/call" and o["seconds"] and r["seconds"]:
+                ratio = f"{o['seconds'] / r['seconds']:.2f}"
+            elif o["rate"] and r["rate"]:
+                ratio = f"{r['rate'] / o['rate']:.2f}"
+        lines.append(f"{r['task']:<28} {r['tool']:<9} {r['mode']:<36} {throughput(o):>14} {throughput(r):>14} {ratio:>8}"
+                     f"  {fmt(o['peak_rss_mib'])} -> {fmt(r['peak_rss_mib'])}")
+    lines.append("new/old > 1: the new run is faster (for status: fewer seconds per call).")
+    return "\n".join(lines)
 
 
 def main():
-    rows = load(sys.argv[1], os.cpu_count() or 1)
-    add_ratios(rows)
-    run = dict(kv.split("=", 1) for kv in sys.argv[3:])
-    for k, v in run.items():
-        if k.endswith("_seconds"):
-            run[k] = float(v)
-    growth = memory_growth(rows)
-    with open(sys.argv[2], "w") as f:
-        json.dump({"run": run, "rows": rows, "memory_growth": growth}, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    print(table(rows))
-    print()
-    if growth:
-        print("peak RSS from the smallest to the largest batch:")
-        for g in growth:
-            print(f"  {g['tool']:<9}  {g['parallelism']:<22}  {g['files'][0]:>6} files {g['peak_rss_mib'][0]:7.1f} MiB"
-                  f"  ->  {g['files'][1]:>6} files {g['peak_rss_mib'][1]:7.1f} MiB  ({g['growth_pct']:+.1f}%)")
-        print()
-    print("files = DICOM files in the output / inputs. peak RSS: largest process; for 2-process rows the sum of")
-    print("both workers' peaks. dcmscrub speed x = dcmscrub files/s / this row's files/s (>1: dcmscrub faster);")
-    print("dcmscrub mem x = dcmscrub peak RSS / this row's (<1: dcmscrub smaller). One run each, warm page cache;")
-    print("noisy = other processes used >5% of the machine's CPU during that row. Modes: dcmscrub run --pixels off;")
-    print("dicognito default profile, -o DIR; gdcmanon PS3.15 basic profile (-e with a self-signed certificate,")
-    print("so it also encrypts the originals into the file). Both peers keep private tags by default.")
+    if len(sys.argv) == 2:  # a results file written before targets existed: work them out again
+        results = json.load(open(sys.argv[1]))
+        results.setdefault("targets", targets(results["rows"]))
+        print(render(results))
+        return
+    if len(sys.argv) == 4 and sys.argv[1] == "--compare":
+        print(compare(json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))))
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
