@@ -36,12 +36,18 @@ public enum Preview {
             }
         }
         var image = scaled(samples, channels: channels, width: raster.width, height: raster.height, geometry: geometry)
-        if look.contains(.outlines) {
-            // Rejected first and selected last, so what is in force is drawn over what is not.
-            let order = boxes.sorted { drawOrder($0.style) < drawOrder($1.style) }
-            for box in order { drawOutline(box, geometry: geometry, on: &image) }
-            for box in order { drawLabel(box, geometry: geometry, on: &image) }
-        }
+        // Rejected first and selected last, so what is in force is drawn over what is not.
+        if look.contains(.outlines) { image = outlined(image, boxes: boxes, geometry: geometry) }
+        return image
+    }
+
+    /// The outlines and numbers of `boxes` drawn on a copy of an image composed without them, so a
+    /// caller that keeps the scaled frame only redraws boxes when the selection or a decision changes.
+    public static func outlined(_ base: RGBImage, boxes: [OverlayBox], geometry: PreviewGeometry) -> RGBImage {
+        var image = base
+        let order = boxes.sorted { drawOrder($0.style) < drawOrder($1.style) }
+        for box in order { drawOutline(box, geometry: geometry, on: &image) }
+        for box in order { drawLabel(box, geometry: geometry, on: &image) }
         return image
     }
 

@@ -81,34 +81,48 @@ extension Workspace {
         }
     }
 
+    /// The rows of a list, in instance order. Values are read by column position (a list can hold 100,000).
     public func instanceSummaries(_ scope: InstanceScope) throws -> [InstanceSummary] {
+        switch scope {
+        case .group(let id): return try summaries(where: "i.groupID = ?", [id])
+        case .study(let uid): return try summaries(where: "i.studyUID = ?", [uid])
+        case .ungrouped: return try summaries(where: "i.groupID IS NULL", [])
+        }
+    }
+
+    /// One row again, after a decision on it.
+    public func instanceSummary(_ id: Int64) throws -> InstanceSummary? {
+        try summaries(where: "i.id = ?", [id], proposals: "AND instanceID = ?", [id]).first
+    }
+
+    private func summaries(where filter: String, _ arguments: StatementArguments, proposals: String = "",
+                           _ proposalArguments: StatementArguments = []) throws -> [InstanceSummary] {
         try read { db in
-            let filter: String
-            var arguments: StatementArguments = []
-            switch scope {
-            case .group(let id): filter = "i.groupID = ?"; arguments = [id]
-            case .study(let uid): filter = "i.studyUID = ?"; arguments = [uid]
-            case .ungrouped: filter = "i.groupID IS NULL"
-            }
-            return try Row.fetchAll(db, sql: """
+            // Box counts per instance first (one pass over the proposals index), then joined to the instances.
+            let cursor = try Row.fetchCursor(db, sql: """
                 SELECT i.id, i.groupID, i.state, i.modality, i.frames, i.pseudonym, i.templateVersion, i.quarantineReason,
-                       SUM(p.source = 'template') AS t, SUM(p.source = 'ocr') AS o, SUM(p.source = 'manual') AS m,
-                       SUM(p.status = 'rejected') AS r, SUM(p.status = 'pending') AS pe
-                FROM instances i LEFT JOIN proposals p ON p.instanceID = i.id AND p.active
-                WHERE \(filter) GROUP BY i.id ORDER BY i.id
-                """, arguments: arguments).map { row in
+                       p.t, p.o, p.m, p.r, p.pe
+                FROM instances i LEFT JOIN (
+                    SELECT instanceID, SUM(source = 'template') AS t, SUM(source = 'ocr') AS o, SUM(source = 'manual') AS m,
+                           SUM(status = 'rejected') AS r, SUM(status = 'pending') AS pe
+                    FROM proposals WHERE active \(proposals) GROUP BY instanceID) p ON p.instanceID = i.id
+                WHERE \(filter) ORDER BY i.id
+                """, arguments: proposalArguments + arguments)
+            var rows: [InstanceSummary] = []
+            while let row = try cursor.next() {
                 var summary = InstanceSummary(
-                    id: row["id"], groupID: row["groupID"], state: ReviewState(rawValue: row["state"]) ?? .quarantined,
-                    modality: Sanitized.line(row["modality"] ?? ""), frames: row["frames"] ?? 0, pseudonym: Sanitized.line(row["pseudonym"] ?? ""))
-                summary.templateBoxes = row["t"] ?? 0
-                summary.ocrBoxes = row["o"] ?? 0
-                summary.manualBoxes = row["m"] ?? 0
-                summary.rejected = row["r"] ?? 0
-                summary.pending = row["pe"] ?? 0
-                summary.templateVersion = row["templateVersion"]
-                summary.quarantineReason = (row["quarantineReason"] as String?).map(Sanitized.line)
-                return summary
+                    id: row[0], groupID: row[1], state: ReviewState(rawValue: row[2]) ?? .quarantined,
+                    modality: row[3] ?? "", frames: row[4] ?? 0, pseudonym: row[5] ?? "")
+                summary.templateVersion = row[6]
+                summary.quarantineReason = (row[7] as String?).map(Sanitized.line)
+                summary.templateBoxes = row[8] ?? 0
+                summary.ocrBoxes = row[9] ?? 0
+                summary.manualBoxes = row[10] ?? 0
+                summary.rejected = row[11] ?? 0
+                summary.pending = row[12] ?? 0
+                rows.append(summary)
             }
+            return rows
         }
     }
 

@@ -23,6 +23,9 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .long, help: "Where commits write (default: the workspace's out/).")
     var out: String?
 
+    @Option(name: .long, help: "Sixel colours per preview, 16 to 256 (fewer draw faster over a slow link).")
+    var colors = Workstation.defaultColors
+
     @Flag(name: .long, help: "Print the shipped keymaps as Markdown (Keymaps/README.md) and exit.")
     var printKeymaps = false
 
@@ -44,6 +47,8 @@ struct ReviewCommand: ParsableCommand {
         options.keymap = keymap
         options.graphics = graphics
         options.output = out
+        guard (16...256).contains(colors) else { throw ValidationError("--colors is from 16 to 256.") }
+        options.colors = colors
         try keymaps { try Workstation.run(workspace, options: options) }
     }
 

@@ -86,6 +86,9 @@ enum Scratch {
     let first = try #require(pane.proposals.first?.id)
     ui.type("<space>")
     #expect(try workspace.proposals(instance: pane.instanceID).first { $0.id == first }?.status == .rejected)
+    // The screen shows the decision at once: the pane and the list row are read again.
+    #expect(ui.state.review?.proposals.first { $0.id == first }?.status == .rejected)
+    #expect(ui.state.instances.current?.rejected == 1)
     ui.type("<down> e <S-right> <enter>")
     ui.type("b w w <enter>")
     let boxes = try workspace.proposals(instance: pane.instanceID)

@@ -65,17 +65,17 @@ import TUI
     var state = Fixture.reviewing(app)
     #expect(state.screen == .review && state.review?.selected == 0)
     // Space toggles the selected box: pending -> rejected (keep its pixels).
-    #expect(Fixture.type("<space>", app, &state) == [.decide(.reject(proposal: 11, instance: 100)), .loadInstances(.group(2))])
+    #expect(Fixture.type("<space>", app, &state) == [.decide(.reject(proposal: 11, instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
     // On a rejected box it accepts.
     Fixture.type("<down> <down>", app, &state)
     #expect(state.review?.selected == 2)
-    #expect(Fixture.type("<space>", app, &state) == [.decide(.accept(proposal: 13, instance: 100)), .loadInstances(.group(2))])
+    #expect(Fixture.type("<space>", app, &state) == [.decide(.accept(proposal: 13, instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
     #expect(Fixture.type("<down>", app, &state).isEmpty && state.review?.selected == 0) // wraps
-    #expect(Fixture.type("A", app, &state) == [.decide(.acceptAll(proposals: [11, 12], instance: 100)), .loadInstances(.group(2))])
-    #expect(Fixture.type("<del>", app, &state) == [.decide(.reject(proposal: 11, instance: 100)), .loadInstances(.group(2))])
+    #expect(Fixture.type("A", app, &state) == [.decide(.acceptAll(proposals: [11, 12], instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
+    #expect(Fixture.type("<del>", app, &state) == [.decide(.reject(proposal: 11, instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
     // Enter approves and moves on to the next image still in review (101; 103 is approved in the fixture).
     let approve = Fixture.type("<enter>", app, &state)
-    #expect(approve == [.decide(.approve(instance: 100)), .loadInstances(.group(2)), .loadInstance(101)])
+    #expect(approve == [.decide(.approve(instance: 100)), .loadInstanceRow(100), .loadInstance(101)])
     #expect(state.instances.current?.id == 101)
     // n and p step through the list.
     _ = app.update(&state, .instanceLoaded(Fixture.pane(instance: 101)))
@@ -94,8 +94,7 @@ import TUI
     #expect(Fixture.type("<enter>", app, &state).isEmpty && state.message?.isError == true) // empty: refused
     Fixture.type("Q s c a n <space> o f <space> a <space> f o r m", app, &state)
     #expect(state.overlay == .prompt(.quarantineReason(100), text: "scan of a form"))
-    #expect(Fixture.type("<enter>", app, &state) == [.decide(.quarantine(instance: 100, reason: "scan of a form")), .loadInstances(.group(2)),
-                                                        .loadInstance(100)])
+    #expect(Fixture.type("<enter>", app, &state) == [.decide(.quarantine(instance: 100, reason: "scan of a form")), .loadInstanceRow(100), .loadInstance(100)])
     // T saves the boxes that redact (not the rejected one) once the question is answered yes.
     Fixture.type("T", app, &state)
     let boxes = [PixelRect(x: 0, y: 0, width: 120, height: 16), PixelRect(x: 200, y: 0, width: 100, height: 16)]
@@ -121,7 +120,7 @@ import TUI
     _ = app.update(&state, .claimed(group: 2, heldBy: nil))
     _ = app.update(&state, .instanceLoaded(Fixture.pane(state: .approved)))
     #expect(Fixture.type("<space>", app, &state).isEmpty && state.message?.text.contains("O reopens it") == true)
-    #expect(Fixture.type("O", app, &state) == [.decide(.reopen(instance: 100)), .loadInstances(.group(2)), .loadInstance(100)])
+    #expect(Fixture.type("O", app, &state) == [.decide(.reopen(instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
 }
 
 @Test func framesAndWindowMoveWithinTheImage() throws {
@@ -160,7 +159,7 @@ import TUI
     Fixture.type("<S-left>", app, &state)
     #expect(state.review?.edit?.rect.x == 0) // held inside the image
     let applied = Fixture.type("<enter>", app, &state)
-    #expect(applied == [.decide(.edit(proposal: 11, PixelRect(x: 0, y: 10, width: 132, height: 16), instance: 100)), .loadInstances(.group(2))])
+    #expect(applied == [.decide(.edit(proposal: 11, PixelRect(x: 0, y: 10, width: 132, height: 16), instance: 100)), .loadInstanceRow(100), .loadInstance(100)])
     #expect(state.review?.edit == nil && state.mode == .review)
     // An edit that ends where it began records nothing.
     Fixture.type("e <right> <left> <enter>", app, &state)

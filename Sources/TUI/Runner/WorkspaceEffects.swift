@@ -38,6 +38,8 @@ public final class WorkspaceEffects: @unchecked Sendable {
             return [.studiesLoaded(try workspace.studies())]
         case .loadInstances(let scope):
             return [.instancesLoaded(scope, try workspace.instanceSummaries(scope))]
+        case .loadInstanceRow(let id):
+            return try workspace.instanceSummary(id).map { [.instanceRowLoaded($0)] } ?? []
         case .loadInstance(let id):
             return [.instanceLoaded(try pane(id))]
         case .loadHeader(let id):

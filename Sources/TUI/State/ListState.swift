@@ -36,6 +36,8 @@ public struct ListState<Row: Listable>: Sendable, Equatable {
     /// Only rows with this modality; nil: all.
     public private(set) var modality: String?
     public var loaded = false
+    /// Every row's search text, lowercased, made on the first search after the rows change.
+    private var haystacks: [String]?
 
     public init() {}
 
@@ -50,6 +52,7 @@ public struct ListState<Row: Listable>: Sendable, Equatable {
         let keep = current?.listID
         self.rows = rows
         loaded = true
+        haystacks = nil
         refilter(keeping: keep)
     }
 
@@ -64,6 +67,14 @@ public struct ListState<Row: Listable>: Sendable, Equatable {
         let keep = current?.listID
         search = text
         refilter(keeping: keep)
+    }
+
+    /// One row changed (a decision on it): replaced where it is; the list is filtered again only when a filter is on.
+    public mutating func update(_ row: Row) {
+        guard let index = rows.firstIndex(where: { $0.listID == row.listID }) else { return }
+        rows[index] = row
+        haystacks?[index] = row.searchText.lowercased()
+        if filter != .all || modality != nil || !search.isEmpty { refilter(keeping: current?.listID) }
     }
 
     /// The next modality among the rows (sorted), then all again.
@@ -99,9 +110,15 @@ public struct ListState<Row: Listable>: Sendable, Equatable {
 
     private mutating func refilter(keeping id: String?) {
         let needle = search.lowercased()
-        visible = rows.indices.filter { index in
-            rows[index].passes(filter) && (needle.isEmpty || rows[index].searchText.lowercased().contains(needle))
-                && (modality.map { rows[index].modalities.contains($0) } ?? true)
+        if !needle.isEmpty && haystacks == nil { haystacks = rows.map { $0.searchText.lowercased() } }
+        let haystacks = self.haystacks
+        if filter == .all && modality == nil && needle.isEmpty {
+            visible = Array(rows.indices)
+        } else {
+            visible = rows.indices.filter { index in
+                rows[index].passes(filter) && (needle.isEmpty || haystacks![index].contains(needle))
+                    && (modality.map { rows[index].modalities.contains($0) } ?? true)
+            }
         }
         if let id, let position = visible.firstIndex(where: { rows[$0].listID == id }) {
             cursor = position

@@ -9,6 +9,7 @@ public enum Msg: Sendable, Equatable {
     case groupsLoaded([GroupStatus], overall: LeakBound)
     case studiesLoaded([StudySummary])
     case instancesLoaded(InstanceScope, [InstanceSummary])
+    case instanceRowLoaded(InstanceSummary)
     case instanceLoaded(ReviewPane)
     case headerLoaded(instance: Int64, [HeaderChangeRow])
     /// A claim taken (or renewed), or refused because another live reviewer holds the group.
@@ -40,6 +41,7 @@ public enum Effect: Sendable, Equatable {
     case loadGroups
     case loadStudies
     case loadInstances(InstanceScope)
+    case loadInstanceRow(Int64)
     case loadInstance(Int64)
     case loadHeader(Int64)
     case claim(Int64)

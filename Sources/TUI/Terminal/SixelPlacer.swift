@@ -4,14 +4,17 @@ import Render
 
 final class SixelPlacer {
     private let multiplexer: Passthrough.Multiplexer
+    private let colors: Int
     /// What each area shows now, so an unchanged image is not sent again.
     private var placed: [String: String] = [:]
     private var encoded: [(fingerprint: String, bytes: [UInt8])] = []
     /// Bytes written, for measurements.
     private(set) var bytesWritten = 0
 
-    init(multiplexer: Passthrough.Multiplexer) {
+    /// `colors`: the terminal's sixel colour registers (more than it has would be drawn wrong).
+    init(multiplexer: Passthrough.Multiplexer, colors: Int?) {
         self.multiplexer = multiplexer
+        self.colors = max(2, min(SixelEncoder.maximumColors, colors ?? SixelEncoder.maximumColors))
     }
 
     /// The next placement sends every image again (after a clear, a resize, or an overlay that covered them).
@@ -29,7 +32,7 @@ final class SixelPlacer {
         if let hit = encoded.first(where: { $0.fingerprint == fingerprint }) {
             bytes = hit.bytes
         } else {
-            bytes = Passthrough.wrap(try SixelEncoder.encode(image), for: multiplexer)
+            bytes = Passthrough.wrap(try SixelEncoder.encode(image, colors: colors), for: multiplexer)
             encoded.append((fingerprint, bytes))
             if encoded.count > 4 { encoded.removeFirst() }
         }

@@ -6,6 +6,8 @@ public struct TerminalCapabilities: Sendable, Equatable {
     public var sixel: Bool
     public var cellWidth: Int?
     public var cellHeight: Int?
+    /// Sixel colour registers the terminal offers (a VT340 has 16; xterm can be set to 256).
+    public var colorRegisters: Int?
     public var multiplexer: Passthrough.Multiplexer
 }
 
@@ -31,7 +33,8 @@ enum TerminalProbe {
         tcsetattr(fd, TCSANOW, &raw)
         defer { tcsetattr(fd, TCSANOW, &saved) }
         // DA1 goes last: every terminal answers it, so its reply ends the wait.
-        let query = TerminalReplies.queryCellSize + TerminalReplies.queryTextAreaPixels + TerminalReplies.queryDeviceAttributes
+        let query = TerminalReplies.queryCellSize + TerminalReplies.queryTextAreaPixels + TerminalReplies.queryColorRegisters
+            + TerminalReplies.queryDeviceAttributes
         _ = query.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
@@ -47,6 +50,7 @@ enum TerminalProbe {
         }
         let parsed = TerminalReplies.parse(received)
         capabilities.sixel = parsed.deviceAttributes?.supportsSixel ?? false
+        capabilities.colorRegisters = parsed.colorRegisters
         if let cell = parsed.cellSize {
             capabilities.cellWidth = cell.width
             capabilities.cellHeight = cell.height

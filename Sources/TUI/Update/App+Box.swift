@@ -41,14 +41,14 @@ extension App {
                     state.message = .info("the box did not change; nothing was recorded")
                     return []
                 }
-                return [.decide(.edit(proposal: pid, rect, instance: pane.instanceID))] + refreshInstances(state)
+                return [.decide(.edit(proposal: pid, rect, instance: pane.instanceID))] + refreshed(pane.instanceID)
             }
-            return [.decide(.addBox(instance: pane.instanceID, rect))] + refreshInstances(state)
+            return [.decide(.addBox(instance: pane.instanceID, rect))] + refreshed(pane.instanceID)
         case .delete:
             pane.edit = nil
             state.review = pane
             if let pid = edit.proposalID {
-                return [.decide(.reject(proposal: pid, instance: pane.instanceID))] + refreshInstances(state)
+                return [.decide(.reject(proposal: pid, instance: pane.instanceID))] + refreshed(pane.instanceID)
             }
             state.message = .info("new box dropped")
             return []

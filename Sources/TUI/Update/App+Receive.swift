@@ -13,6 +13,8 @@ extension App {
             guard scope == state.scope else { return [] }
             state.instances.replace(rows)
             if let review = state.review { state.instances.select(id: String(review.instanceID)) }
+        case .instanceRowLoaded(let row):
+            state.instances.update(row)
         case .instanceLoaded(var pane):
             // The reviewer's view of the same image survives a reload: frame, window, selection, panels.
             if let old = state.review, old.instanceID == pane.instanceID {

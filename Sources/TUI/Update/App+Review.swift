@@ -29,8 +29,7 @@ extension App {
             }
             guard editable(pane, &state) else { return [] }
             let accept = action == .accept || (action == .toggle && proposal.status == .rejected)
-            return [.decide(accept ? .accept(proposal: pid, instance: id) : .reject(proposal: pid, instance: id))]
-                + refreshInstances(state)
+            return [.decide(accept ? .accept(proposal: pid, instance: id) : .reject(proposal: pid, instance: id))] + refreshed(id)
         case .acceptAll:
             guard editable(pane, &state) else { return [] }
             let pending = pane.proposals.filter { $0.status == .pending }.compactMap(\.id)
@@ -38,7 +37,7 @@ extension App {
                 state.message = .info("every box is decided already")
                 return []
             }
-            return [.decide(.acceptAll(proposals: pending, instance: id))] + refreshInstances(state)
+            return [.decide(.acceptAll(proposals: pending, instance: id))] + refreshed(id)
         case .edit:
             guard let proposal = pane.selectedProposal else {
                 state.message = .info("no box selected; b adds one")
@@ -58,10 +57,10 @@ extension App {
         case .delete:
             guard let proposal = pane.selectedProposal, let pid = proposal.id else { return [] }
             guard editable(pane, &state) else { return [] }
-            return [.decide(.reject(proposal: pid, instance: id))] + refreshInstances(state)
+            return [.decide(.reject(proposal: pid, instance: id))] + refreshed(id)
         case .approve:
             guard editable(pane, &state) else { return [] }
-            var effects: [Effect] = [.decide(.approve(instance: id))] + refreshInstances(state)
+            var effects: [Effect] = [.decide(.approve(instance: id)), .loadInstanceRow(id)]
             if let next = nextInReview(after: id, state) {
                 state.instances.select(id: String(next))
                 effects.append(.loadInstance(next))
@@ -91,7 +90,7 @@ extension App {
                 state.message = .info("instance \(id) is \(pane.state.rawValue): nothing to reopen")
                 return []
             }
-            return [.decide(.reopen(instance: id))] + refreshInstances(state) + [.loadInstance(id)]
+            return [.decide(.reopen(instance: id))] + refreshed(id)
         case .nextFrame, .previousFrame, .firstFrame, .lastFrame:
             let last = max(0, pane.frames - 1)
             switch action {
@@ -159,8 +158,9 @@ extension App {
         return true
     }
 
-    func refreshInstances(_ state: AppState) -> [Effect] {
-        state.scope.map { [Effect.loadInstances($0)] } ?? []
+    /// After a decision on one image: its row in the list and its pane again (not the whole list, which may hold 100,000).
+    func refreshed(_ id: Int64) -> [Effect] {
+        [.loadInstanceRow(id), .loadInstance(id)]
     }
 
     /// The next image of the list still in review after `id`, wrapping.

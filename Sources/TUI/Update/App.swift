@@ -203,7 +203,7 @@ public struct App: Sendable {
                 state.message = .error("a quarantine needs a reason; nothing was recorded")
                 return []
             }
-            return [.decide(.quarantine(instance: instance, reason: reason))] + reload(&state)
+            return [.decide(.quarantine(instance: instance, reason: reason))] + refreshed(instance)
         case .sampleSize:
             guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n > 0, n <= 10_000 else {
                 state.message = .error("the sample size is a number from 1 to 10000")

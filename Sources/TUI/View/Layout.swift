@@ -68,9 +68,11 @@ public enum Layout {
             : PreviewGeometry.CellSize(width: 1, height: 2)
     }
 
-    /// How an image of the given size fits an area; never enlarged beyond 4x (a 64x64 CT would be all blur).
+    /// How an image of the given size fits an area: shrunk to fit, enlarged only until its longer side
+    /// is 640 pixels (and at most 4x): a bigger preview shows nothing more and costs every key press.
     public static func geometry(imageColumns: Int, imageRows: Int, area: CellRect, state: AppState) -> PreviewGeometry {
-        PreviewGeometry(imageWidth: max(1, imageColumns), imageHeight: max(1, imageRows), columns: max(1, area.columns),
-                        rows: max(1, area.rows), cellSize: cellSize(state), maximumScale: 4)
+        let longer = Double(max(1, imageColumns, imageRows))
+        return PreviewGeometry(imageWidth: max(1, imageColumns), imageHeight: max(1, imageRows), columns: max(1, area.columns),
+                               rows: max(1, area.rows), cellSize: cellSize(state), maximumScale: min(4, max(1, 640 / longer)))
     }
 }
