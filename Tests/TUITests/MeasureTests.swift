@@ -125,9 +125,12 @@ func aHundredThousandInstancesOpenAndScroll() throws {
     let end = ms { headless.type("<end>"); _ = headless.app.view(headless.state) }
     let search = ms { headless.type("/ 5 9 9 9 9 <enter>"); _ = headless.app.view(headless.state) }
     let studies = try ms { _ = try workspace.studies() }
+    let rows = try ms { _ = try workspace.instanceSummaries(.group(1)) }
+    let status = try ms { _ = try workspace.status(at: Date()) }
     print("""
         100,000 instances: groups screen \(Int(open)) ms; open the 60,000-image group \(Int(group)) ms; \
         page down + redraw median \(String(format: "%.1f", scroll.sorted()[25])) ms; end \(Int(end)) ms; search \(Int(search)) ms; \
-        studies query \(Int(studies)) ms
+        studies query \(Int(studies)) ms; \
+        of which: instance rows query \(Int(rows)) ms, status \(Int(status)) ms
         """)
 }

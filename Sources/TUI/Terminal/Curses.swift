@@ -113,8 +113,12 @@ final class Curses {
 
     // MARK: - Input
 
+    /// Events decoded but not handed out yet (a click is a press and a release).
+    private var queued: [Input] = []
+
     /// The next key, mouse event or resize within `milliseconds` (negative: wait), or nil.
     func read(timeout milliseconds: Int) -> Input? {
+        if !queued.isEmpty { return queued.removeFirst() }
         wtimeout(cdcm_stdscr(), Int32(milliseconds))
         var character: wint_t = 0
         let kind = wget_wch(cdcm_stdscr(), &character)
@@ -175,11 +179,25 @@ final class Curses {
             buttonDown = true
             return .mouse(MouseEvent(.press, column: column, row: row))
         }
-        if state & cdcm_button1_released() != 0 || state & cdcm_button1_clicked() != 0 {
+        // ncurses sometimes folds a quick press and release into a click, even with click resolution off.
+        if state & cdcm_button1_clicked() != 0 {
+            buttonDown = false
+            queued.append(.mouse(MouseEvent(.release, column: column, row: row)))
+            return .mouse(MouseEvent(.press, column: column, row: row))
+        }
+        if state & cdcm_button1_released() != 0 {
             buttonDown = false
             return .mouse(MouseEvent(.release, column: column, row: row))
         }
-        if state & cdcm_report_position() != 0 && buttonDown { return .mouse(MouseEvent(.drag, column: column, row: row)) }
+        // Button-event tracking reports motion only while a button is held: motion after a press that
+        // ncurses swallowed starts the drag where it is first seen.
+        if state & cdcm_report_position() != 0 {
+            if !buttonDown {
+                buttonDown = true
+                return .mouse(MouseEvent(.press, column: column, row: row))
+            }
+            return .mouse(MouseEvent(.drag, column: column, row: row))
+        }
         return nil
     }
 }
