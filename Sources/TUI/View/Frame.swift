@@ -137,16 +137,16 @@ public struct Frame: Sendable, Equatable {
     }
 
     public mutating func clear(_ area: CellRect) {
-        for y in area.row..<min(rows, area.row + area.rows) where y >= 0 {
-            for x in area.column..<min(columns, area.column + area.columns) where x >= 0 { cells[y * columns + x] = Cell() }
-        }
+        let (xs, ys) = span(area)
+        for y in ys { for x in xs { cells[y * columns + x] = Cell() } }
     }
 
     /// Clears an overlay's area and marks it covered, so images under it stay hidden there.
     public mutating func cover(_ area: CellRect) {
         clear(area)
-        for y in max(0, area.row)..<min(rows, area.row + area.rows) {
-            for x in max(0, area.column)..<min(columns, area.column + area.columns) {
+        let (xs, ys) = span(area)
+        for y in ys {
+            for x in xs {
                 cells[y * columns + x].covered = true
                 cells[y * columns + x].style.opaque = true
             }
@@ -155,10 +155,14 @@ public struct Frame: Sendable, Equatable {
 
     /// Whether any cell of the area belongs to an overlay.
     public func isCovered(_ area: CellRect) -> Bool {
-        for y in max(0, area.row)..<min(rows, area.row + area.rows) {
-            for x in max(0, area.column)..<min(columns, area.column + area.columns) where cells[y * columns + x].covered { return true }
-        }
-        return false
+        let (xs, ys) = span(area)
+        return ys.contains { y in xs.contains { x in cells[y * columns + x].covered } }
+    }
+
+    /// The columns and rows of an area that lie on the frame (empty ranges when none do).
+    private func span(_ area: CellRect) -> (Range<Int>, Range<Int>) {
+        let x0 = max(0, area.column), y0 = max(0, area.row)
+        return (x0..<max(x0, min(columns, area.column + area.columns)), y0..<max(y0, min(rows, area.row + area.rows)))
     }
 
     public mutating func add(_ slot: ImageSlot) { slots.append(slot) }

@@ -1,21 +1,12 @@
 // Layout: where each part of a screen goes for a terminal size; `view` draws there and `update` maps the mouse with it.
 import Render
 
-public struct CellRect: Sendable, Equatable {
-    public var column: Int
-    public var row: Int
-    public var columns: Int
-    public var rows: Int
+/// A block of terminal cells: Render's, so a preview's cells and the screen's areas are one type.
+public typealias CellRect = PreviewGeometry.CellRect
 
-    public init(column: Int, row: Int, columns: Int, rows: Int) {
-        self.column = column
-        self.row = row
-        self.columns = max(0, columns)
-        self.rows = max(0, rows)
-    }
-
-    public func contains(column c: Int, row r: Int) -> Bool {
-        c >= column && c < column + columns && r >= row && r < row + rows
+extension PreviewGeometry.CellRect {
+    public func contains(column: Int, row: Int) -> Bool {
+        contains(PreviewGeometry.Cell(column: column, row: row))
     }
 }
 
