@@ -5,10 +5,15 @@ public struct PatientIdentifiers: Sendable {
     /// Name parts, IDs, institution and other words to remove from free text, folded for matching
     /// (longest first, so "Jonas Jonaitis" goes before "Jonas"). Folding is slow and most files
     /// never need it, so it happens on first use.
-    public var terms: [String] { folded.terms(from: values) }
+    public var terms: [String] {
+        let all = folded.terms(from: values)
+        return excluded.isEmpty ? all : all.filter { !excluded.contains($0) }
+    }
     /// The values as collected: text and whether it is a person name.
     private var values: [(String, Bool)] = []
     private var folded = FoldedTerms()
+    /// Folded terms left out of `terms` (see `excluding`).
+    private var excluded: Set<String> = []
     /// Dates of identifying meaning (birth date), as YYYYMMDD.
     public private(set) var dates: [String] = []
 
@@ -44,21 +49,41 @@ public struct PatientIdentifiers: Sendable {
         folded = FoldedTerms() // a fresh cache, never one shared with an earlier copy
     }
 
+    /// The same identifiers without some folded terms: the quality check drops the words the
+    /// product writes itself, which would otherwise be found in every output.
+    public func excluding(_ terms: [String]) -> PatientIdentifiers {
+        var copy = self
+        copy.excluded.formUnion(terms)
+        return copy
+    }
+
+    /// Adds a date of identifying meaning (YYYYMMDD); other lengths are ignored.
+    public mutating func addDate(_ date: String) {
+        if date.count == 8, date.allSatisfy(\.isASCIIDigit), !dates.contains(date) { dates.append(date) }
+    }
+
     static func fold(_ values: [(String, Bool)]) -> [String] {
-        var terms: [String] = []
-        for (value, isName) in values {
-            for single in value.split(separator: "\\") {
-                let whole = TextMatcher.fold(String(single)).trimmingCharacters(in: .whitespaces)
-                if whole.count >= 2 { terms.append(whole) }
-                let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
-                for part in whole.split(whereSeparator: { separators.contains($0) }) {
-                    let term = part.trimmingCharacters(in: .whitespaces)
-                    if term.count >= (isName ? 2 : 3) { terms.append(term) }
-                }
+        var seen = Set<String>()
+        return values.flatMap { parts(of: TextMatcher.fold($0.0), isName: $0.1) }
+            .filter { seen.insert($0).inserted }.sorted { $0.count > $1.count }
+    }
+
+    /// The pieces of one value that are matched on their own: each of its values (split at \\) of
+    /// 2+ characters, and its components (^ =, and for names also spaces, commas and hyphens) of
+    /// 2+ letters for names, 3+ otherwise. The quality check splits unfolded text the same way,
+    /// to look for the pieces as they are spelled in the source.
+    public static func parts(of value: String, isName: Bool) -> [String] {
+        var parts: [String] = []
+        for single in value.split(separator: "\\") {
+            let whole = single.trimmingCharacters(in: .whitespaces)
+            if whole.count >= 2 { parts.append(whole) }
+            let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
+            for part in whole.split(whereSeparator: { separators.contains($0) }) {
+                let term = part.trimmingCharacters(in: .whitespaces)
+                if term.count >= (isName ? 2 : 3) { parts.append(term) }
             }
         }
-        var seen = Set<String>()
-        return terms.filter { seen.insert($0).inserted }.sorted { $0.count > $1.count }
+        return parts
     }
 
     public var isEmpty: Bool { values.isEmpty && dates.isEmpty }

@@ -22,34 +22,9 @@ public enum TextMatcher {
     /// Replaces every occurrence of an identifier with "*" and reports whether anything changed.
     public static func clean(_ text: String, removing identifiers: PatientIdentifiers) -> (text: String, changed: Bool) {
         let characters = Array(text)
-        // Fold character by character so positions in the folded text map back to the original.
-        var folded: [Character] = []
-        var origin: [Int] = []
-        for (i, c) in characters.enumerated() {
-            for f in fold(String(c)) {
-                folded.append(f)
-                origin.append(i)
-            }
-        }
         var erase = [Bool](repeating: false, count: characters.count)
-        let needles = identifiers.terms + identifiers.dates.flatMap(dateSpellings)
-        for needle in needles {
-            let pattern = Array(needle)
-            guard !pattern.isEmpty, pattern.count <= folded.count else { continue }
-            var start = 0
-            while start + pattern.count <= folded.count {
-                let end = start + pattern.count
-                // Short terms ("Li", "Ona", "123") only as whole words: they hide inside ordinary words.
-                let bounded = pattern.count >= 4
-                    || ((start == 0 || !folded[start - 1].isLetterOrDigit)
-                        && (end == folded.count || !folded[end].isLetterOrDigit))
-                if bounded, folded[start] == pattern[0], Array(folded[start..<end]) == pattern {
-                    for k in start..<start + pattern.count { erase[origin[k]] = true }
-                    start += pattern.count
-                } else {
-                    start += 1
-                }
-            }
+        occurrences(in: characters, of: identifiers) { _, origins in
+            for k in origins { erase[k] = true }
         }
         guard erase.contains(true) else { return (text, false) }
         var output = ""
@@ -64,6 +39,49 @@ public enum TextMatcher {
             }
         }
         return (output, true)
+    }
+
+    /// Which of the identifiers (as folded terms and date spellings) occur in `text`, by the rules
+    /// `clean` erases by; the quality check reports what it finds with these.
+    public static func matches(in text: String, of identifiers: PatientIdentifiers) -> [String] {
+        var found: [String] = []
+        occurrences(in: Array(text), of: identifiers) { needle, _ in
+            if found.last != needle { found.append(needle) }
+        }
+        return found
+    }
+
+    /// Calls `body` for each occurrence of a needle, with the positions in `characters` it covers.
+    private static func occurrences(in characters: [Character], of identifiers: PatientIdentifiers,
+                                    _ body: (String, [Int]) -> Void) {
+        // Fold character by character so positions in the folded text map back to the original.
+        var folded: [Character] = []
+        var origin: [Int] = []
+        for (i, c) in characters.enumerated() {
+            for f in fold(String(c)) {
+                folded.append(f)
+                origin.append(i)
+            }
+        }
+        let needles = identifiers.terms + identifiers.dates.flatMap(dateSpellings)
+        for needle in needles {
+            let pattern = Array(needle)
+            guard !pattern.isEmpty, pattern.count <= folded.count else { continue }
+            var start = 0
+            while start + pattern.count <= folded.count {
+                let end = start + pattern.count
+                // Short terms ("Li", "Ona", "123") only as whole words: they hide inside ordinary words.
+                let bounded = pattern.count >= 4
+                    || ((start == 0 || !folded[start - 1].isLetterOrDigit)
+                        && (end == folded.count || !folded[end].isLetterOrDigit))
+                if bounded, folded[start] == pattern[0], Array(folded[start..<end]) == pattern {
+                    body(needle, (start..<end).map { origin[$0] })
+                    start += pattern.count
+                } else {
+                    start += 1
+                }
+            }
+        }
     }
 }
 
