@@ -100,7 +100,9 @@ public struct SourceFacts: Sendable {
 
     /// Opens `path` and reads its facts.
     public static func read(path: String, profile: Profile, maxBytes: UInt64 = DicomFile.defaultMaxBytes) throws -> SourceFacts {
-        SourceFacts(collecting: try DicomFile.open(path: path, maxBytes: maxBytes), path: path, profile: profile)
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes)
+        try Admission.check(file) // what run would not take is no source of an output
+        return SourceFacts(collecting: file, path: path, profile: profile)
     }
 
     /// The single values of a multi-valued element, padding removed.

@@ -35,7 +35,7 @@ public final class VerificationRun: @unchecked Sendable {
         let unreadable = collected.unreadable
         for (k, relative) in plan.unpaired.enumerated() {
             // The path itself may carry a name, so it is shown only as a value (confidential).
-            let finding = VerificationFinding(kind: .unpairedOutput, location: "unpaired output \(k + 1)", value: relative)
+            let finding = VerificationFinding(kind: .unpairedOutput, location: "file", value: relative)
             outputs.append(VerifiedOutput(position: k + 1, positionName: "unpaired output", output: relative,
                                           device: nil, verification: { var v = Verification(); v.findings = [finding]; return v }()))
         }

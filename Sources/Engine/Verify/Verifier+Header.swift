@@ -36,22 +36,25 @@ extension Verifier {
             }
             guard let raw, !raw.isEmpty else { return }
             result.bytesScanned += raw.count
-            needles.scan(raw) { n, _ in walkCounts[n] += 1 }
-            if retainedAsInSource(walked, raw: raw, file: file, facts: facts) {
-                result.retained += 1
-                return
-            }
+            let asInSource = walked.element.isString && facts.textByPath[walked.path] == raw
+            // Codes name concepts of a coding scheme, not people: a patient called "Test" is not in
+            // the designator "TEST". They are still counted for the byte scan's reconciliation.
+            let coded = Self.codeAttributes.contains(tag)
             var found: [(IdentifyingKind, Tag, String)] = []
-            if element.isString, Self.matchedTextVRs.contains(element.vr), let text = DicomText.decode(raw, charset: charset) {
-                for needle in TextMatcher.matches(in: text, of: identifiers) {
-                    if let origin = facts.origin(of: needle) { found.append((origin.kind, origin.tag, origin.text)) }
-                }
-            }
             needles.scan(raw) { n, _ in
+                walkCounts[n] += 1
                 let needle = needles.needles[n]
-                found.append((needle.kind, needle.tag, needle.value))
+                if !coded { found.append((needle.kind, needle.tag, needle.value)) }
             }
-            for (kind, sourceTag, value) in found where reported.insert(location + "\u{0}" + value).inserted {
+            if !coded, element.isString, Self.matchedTextVRs.contains(element.vr), let text = DicomText.decode(raw, charset: charset) {
+                found += textMatches(text, vr: element.vr, facts: facts, identifiers: identifiers)
+            }
+            for (kind, sourceTag, value) in found {
+                if asInSource && retainedAsInSource(walked, kind: kind) {
+                    result.retained += 1
+                    continue
+                }
+                guard reported.insert(location + "\u{0}" + value).inserted else { continue }
                 result.findings.append(VerificationFinding(kind: .identifyingValue, location: location, valueKind: kind,
                                                            sourceTag: sourceTag, value: value))
             }
@@ -59,6 +62,27 @@ extension Verifier {
         file.meta.walk { visit($0, true) }
         file.dataset.walk { visit($0, false) }
         if let bytes { scanBytes(bytes, file: file, needles: needles, walkCounts: walkCounts, into: &result) }
+    }
+
+    /// Coded values of a code sequence item (PS3.3 8.1, 8.2, 8.4).
+    static let codeAttributes: Set<Tag> = [
+        Tag(0x0008, 0x0100), Tag(0x0008, 0x0102), Tag(0x0008, 0x0103), Tag(0x0008, 0x0105), Tag(0x0008, 0x010F),
+        Tag(0x0008, 0x0119), Tag(0x0008, 0x0120),
+    ]
+
+    /// The source values found in decoded text. A part of a name shorter than four letters ("OB",
+    /// "Li") alone is no evidence outside a person-name field: such letters are abbreviations in
+    /// ordinary text ("OB_GENERAL"); two parts of the same name together are.
+    func textMatches(_ text: String, vr: String, facts: SourceFacts, identifiers: PatientIdentifiers) -> [(IdentifyingKind, Tag, String)] {
+        var byValue: [String: (kind: IdentifyingKind, tag: Tag, needles: [String])] = [:]
+        for needle in TextMatcher.matches(in: text, of: identifiers) {
+            guard let origin = facts.origin(of: needle) else { continue }
+            byValue[origin.text, default: (origin.kind, origin.tag, [])].needles.append(needle)
+        }
+        return byValue.sorted { $0.key < $1.key }.compactMap { value, match in
+            let strong = vr == "PN" || match.kind != .name || Set(match.needles).count >= 2 || match.needles.contains { $0.count >= 4 }
+            return strong ? (match.kind, match.tag, value) : nil
+        }
     }
 
     /// Terms the product itself writes ("ANONYMIZED", the method's words) are dropped: a patient
@@ -123,20 +147,14 @@ extension Verifier {
         return PixelRect(x: (origin.count > 1 ? origin[1] : 1) - 1, y: origin[0] - 1, width: columns, height: rows)
     }
 
-    /// A value the profile keeps (K, or unlisted text) that the source held at the same path, byte
-    /// for byte: kept by choice (Retain Device Identity, a safe private element), not leaked.
-    private func retainedAsInSource(_ walked: WalkedElement, raw: [UInt8], file: DicomFile, facts: SourceFacts) -> Bool {
-        guard walked.element.isString, facts.textByPath[walked.path] == raw else { return false }
-        let tag = walked.tag
-        if tag.isPrivate {
-            guard let knowledge, let creatorTag = tag.privateCreatorTag, let creator = walked.item.string(creatorTag) else { return tag.isPrivateCreator }
-            return knowledge.disposition(group: tag.group, creator: creator, element: UInt8(tag.element & 0xFF)) == .keep
-        }
-        switch profile.action(for: tag) {
-        case .keep?: return true
-        case nil: return walked.element.vr != "UI" // the scrubber replaces unlisted UIDs
-        default: return false
-        }
+    /// A value found where the source had it, byte for byte, in an attribute the chosen profile
+    /// lists as kept (K: Retain Device Identity, Retain Institution Identity...) is kept by choice.
+    /// Elsewhere only an institution or station name is: vendors name their devices after
+    /// themselves ("TOSHIBA" the institution in "TOSHIBA_MEC" the manufacturer). A person's name,
+    /// an ID, a date or a UID in a field the table does not list is a leak the scrubber let through.
+    private func retainedAsInSource(_ walked: WalkedElement, kind: IdentifyingKind) -> Bool {
+        if !walked.tag.isPrivate, profile.action(for: walked.tag) == .keep { return true }
+        return kind == .institution || kind == .station
     }
 
     /// The whole file's bytes outside the samples: a value found more often there than in the
