@@ -44,6 +44,11 @@ public enum TextMatcher {
     /// Which of the identifiers (as folded terms and date spellings) occur in `text`, by the rules
     /// `clean` erases by; the quality check reports what it finds with these.
     public static func matches(in text: String, of identifiers: PatientIdentifiers) -> [String] {
+        // Most text holds none of them: one fold of the whole text rules that out cheaply, before
+        // the character-by-character fold that positions need.
+        let whole = fold(text)
+        let needles = identifiers.terms + identifiers.dates.flatMap(dateSpellings)
+        guard needles.contains(where: { whole.contains($0) }) else { return [] }
         var found: [String] = []
         occurrences(in: Array(text), of: identifiers) { needle, _ in
             if found.last != needle { found.append(needle) }

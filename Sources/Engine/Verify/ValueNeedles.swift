@@ -38,7 +38,10 @@ struct ValueNeedles {
             for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) {
                 let spellings = [part, part.uppercased(), part.lowercased(), part.capitalized, TextMatcher.fold(part)]
                 for spelling in spellings {
-                    for encoding in [String.Encoding.utf8, .isoLatin1, .isoLatin2, .windowsCP1250] {
+                    add(Array(spelling.utf8), value.kind, value.tag, value.text)
+                    // Other encodings differ from UTF-8 only outside ASCII.
+                    guard spelling.utf8.contains(where: { $0 >= 0x80 }) else { continue }
+                    for encoding in [String.Encoding.isoLatin1, .isoLatin2, .windowsCP1250] {
                         if let data = spelling.data(using: encoding) { add(Array(data), value.kind, value.tag, value.text) }
                     }
                 }

@@ -59,7 +59,8 @@ public struct Verifier: Sendable {
     /// Checks one output. Never throws: whatever cannot be checked is itself a finding.
     public func verify(_ subject: Subject) -> Verification {
         var result = Verification()
-        checkName(subject, into: &result)
+        let needles = ValueNeedles(subject.source)
+        checkName(subject, needles: needles, into: &result)
         let file: DicomFile
         do {
             file = try DicomFile.open(path: subject.output, maxBytes: maxBytes)
@@ -68,7 +69,7 @@ public struct Verifier: Sendable {
             return result
         }
         let mapped = try? MappedFile(path: subject.output)
-        checkHeader(file, bytes: mapped?.bytes, subject: subject, into: &result)
+        checkHeader(file, bytes: mapped?.bytes, subject: subject, needles: needles, into: &result)
         checkPixels(file, bytes: mapped?.bytes, subject: subject, into: &result)
         return result
     }
@@ -80,7 +81,7 @@ public struct Verifier: Sendable {
     }
 
     /// File and folder names: built from replaced UIDs, so none of the source's values may be in them.
-    func checkName(_ subject: Subject, into result: inout Verification) {
+    func checkName(_ subject: Subject, needles: ValueNeedles, into result: inout Verification) {
         let facts = subject.source
         let name = subject.name
         let retainsUIDs = profile.options.contains(.retainUIDs)
@@ -91,7 +92,6 @@ public struct Verifier: Sendable {
             result.findings.append(VerificationFinding(kind: .fileName, location: "file name", valueKind: origin.kind,
                                                        sourceTag: origin.tag, value: origin.text))
         }
-        let needles = ValueNeedles(facts)
         Array(name.utf8).withUnsafeBytes { raw in
             needles.scan(raw, in: 0..<raw.count, minimumLength: 1) { n, _ in
                 let needle = needles.needles[n]
