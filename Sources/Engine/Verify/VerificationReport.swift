@@ -17,6 +17,8 @@ public struct VerificationReport: Sendable, Codable {
     public var outputsWithFindings: Int
     public var findings: Int
     public var findingsByKind: [String: Int]
+    /// What was looked at, over all outputs: elements, bytes scanned, frames decoded, words read by OCR.
+    public var checked: [String: Int]
     /// Sources that could not be read: their outputs were not checked (exit status 2).
     public var unreadableSources: [Int]
     public var seconds: Double
@@ -43,6 +45,8 @@ public struct VerificationReport: Sendable, Codable {
         var byKind: [String: Int] = [:]
         for finding in outputs.flatMap(\.findings) { byKind[finding.kind.rawValue, default: 0] += 1 }
         findingsByKind = byKind
+        checked = ["elements": outputs.reduce(0) { $0 + $1.elementsChecked }, "bytes": outputs.reduce(0) { $0 + $1.bytesScanned },
+                   "frames": outputs.reduce(0) { $0 + $1.framesDecoded }, "words": outputs.reduce(0) { $0 + $1.wordsRead }]
         self.unreadableSources = unreadableSources
         self.seconds = (seconds * 1000).rounded() / 1000
         let grouped = Dictionary(grouping: outputs) { $0.device?.label ?? "unpaired" }

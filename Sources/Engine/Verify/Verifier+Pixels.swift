@@ -108,8 +108,9 @@ extension Verifier {
                 found.append((word, view))
             }
         }
-        for (word, view) in found {
-            let frame = projection.frames == 1 ? 1 : frameShowing(word.rect, view: view, projection: projection, file: file, info: info, display: display)
+        let frames = projection.frames == 1 ? found.map { _ in 1 }
+            : framesShowing(found.map { ($0.word.rect, $0.view) }, projection: projection, file: file, info: info, display: display)
+        for ((word, _), frame) in zip(found, frames) {
             let location = "frame \(frame.map(String.init) ?? "?") \(word.rect)"
             if let term = matcher.matchedIdentifier(in: word.text) {
                 let origin = facts.origin(of: term)
@@ -135,16 +136,21 @@ extension Verifier {
 
     static let legibleConfidence: Float = 60
 
-    /// The frame (1-based) of a cine nearest to the projection inside `rect`: the one that put the text there.
-    private func frameShowing(_ rect: PixelRect, view: Int, projection: FrameProjection, file: DicomFile, info: PixelInfo,
-                              display: FrameRaster.Display) -> Int? {
-        var best: (frame: Int, distance: Int)?
+    /// For each region, the frame (1-based) of a cine nearest to the projection it was read in:
+    /// the one that put the text there. One more pass over the frames, only when text was found.
+    private func framesShowing(_ regions: [(PixelRect, Int)], projection: FrameProjection, file: DicomFile, info: PixelInfo,
+                               display: FrameRaster.Display) -> [Int?] {
+        guard !regions.isEmpty else { return [] }
+        var best = [(frame: Int, distance: Int)?](repeating: nil, count: regions.count)
         for index in 0..<info.frames {
             guard let frame = try? file.decodeFrame(index, info: info) else { continue }
-            let d = projection.distance(of: FrameRaster(frame: frame, info: info, display: display), from: view, in: rect)
-            if best == nil || d < best!.distance { best = (index + 1, d) }
+            let raster = FrameRaster(frame: frame, info: info, display: display)
+            for (k, (rect, view)) in regions.enumerated() {
+                let d = projection.distance(of: raster, from: view, in: rect)
+                if best[k] == nil || d < best[k]!.distance { best[k] = (index + 1, d) }
+            }
         }
-        return best?.frame
+        return best.map { $0?.frame }
     }
 
     /// The identifying words detection read in the source (or reads now) must not be readable in
