@@ -5,9 +5,10 @@ public struct PatientIdentifiers: Sendable {
     /// Name parts, IDs, institution and other words to remove from free text, folded for matching
     /// (longest first, so "Jonas Jonaitis" goes before "Jonas"). Folding is slow and most files
     /// never need it, so it happens on first use.
-    public var terms: [String] {
-        let all = folded.terms(from: values)
-        return excluded.isEmpty ? all : all.filter { !excluded.contains($0) }
+    public var terms: [String] { folded.terms(from: values, excluding: excluded) }
+    /// The terms and the dates' spellings as UTF-8: what TextMatcher looks for, made once.
+    var needles: [[UInt8]] {
+        folded.needles { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { Array($0.utf8) } }
     }
     /// The values as collected: text and whether it is a person name.
     private var values: [(String, Bool)] = []
@@ -54,12 +55,15 @@ public struct PatientIdentifiers: Sendable {
     public func excluding(_ terms: [String]) -> PatientIdentifiers {
         var copy = self
         copy.excluded.formUnion(terms)
+        copy.folded = FoldedTerms()
         return copy
     }
 
     /// Adds a date of identifying meaning (YYYYMMDD); other lengths are ignored.
     public mutating func addDate(_ date: String) {
-        if date.count == 8, date.allSatisfy(\.isASCIIDigit), !dates.contains(date) { dates.append(date) }
+        guard date.count == 8, date.allSatisfy(\.isASCIIDigit), !dates.contains(date) else { return }
+        dates.append(date)
+        folded = FoldedTerms()
     }
 
     static func fold(_ values: [(String, Bool)]) -> [String] {
@@ -74,16 +78,25 @@ public struct PatientIdentifiers: Sendable {
     /// to look for the pieces as they are spelled in the source.
     public static func parts(of value: String, isName: Bool) -> [String] {
         var parts: [String] = []
-        for single in value.split(separator: "\\") {
-            let whole = single.trimmingCharacters(in: .whitespaces)
+        // The separators are ASCII, so the split runs over UTF-8 bytes, not grapheme clusters.
+        let separators: Set<UInt8> = isName ? [0x5E, 0x3D, 0x20, 0x2C, 0x2D] : [0x5E, 0x3D]
+        for single in value.utf8.split(separator: 0x5C) {
+            let whole = trimmed(String(decoding: single, as: UTF8.self))
             if whole.count >= 2 { parts.append(whole) }
-            let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
-            for part in whole.split(whereSeparator: { separators.contains($0) }) {
-                let term = part.trimmingCharacters(in: .whitespaces)
+            for part in whole.utf8.split(whereSeparator: { separators.contains($0) }) {
+                let term = trimmed(String(decoding: part, as: UTF8.self))
                 if term.count >= (isName ? 2 : 3) { parts.append(term) }
             }
         }
         return parts
+    }
+
+    /// White space off both ends (Foundation's trimming is slow enough to matter per file).
+    static func trimmed(_ text: some StringProtocol) -> String {
+        var slice = Substring(text)
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
     }
 
     public var isEmpty: Bool { values.isEmpty && dates.isEmpty }
@@ -92,11 +105,19 @@ public struct PatientIdentifiers: Sendable {
 /// The folded terms of one set of identifiers, computed once.
 final class FoldedTerms: @unchecked Sendable {
     private var cached: [String]?
+    private var cachedNeedles: [[UInt8]]?
 
-    func terms(from values: [(String, Bool)]) -> [String] {
+    func terms(from values: [(String, Bool)], excluding excluded: Set<String>) -> [String] {
         if let cached { return cached }
-        let terms = PatientIdentifiers.fold(values)
+        let terms = PatientIdentifiers.fold(values).filter { !excluded.contains($0) }
         cached = terms
         return terms
+    }
+
+    func needles(_ make: () -> [[UInt8]]) -> [[UInt8]] {
+        if let cachedNeedles { return cachedNeedles }
+        let needles = make()
+        cachedNeedles = needles
+        return needles
     }
 }

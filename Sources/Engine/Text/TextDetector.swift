@@ -56,7 +56,7 @@ public struct TextDetector: Sendable {
         if let saturation = raster.saturation, saturation.percentile(0.999) > saturationLevel {
             views.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
-        if extraViews { views += strictViews(raster, mask: mask, factor: factor) }
+        if extraViews { views += strictViews(raster, mask: mask, rows: rows, factor: factor) }
         var found: [DetectedText] = []
         try OCRPool.shared.with { ocr in
             for (view, factor) in views {
@@ -84,10 +84,11 @@ public struct TextDetector: Sendable {
 
     /// The quality check's further views, binary where it can (Tesseract reads a mask in a
     /// fraction of the time of a grey image): the bright mask one step larger for the smallest
-    /// glyphs, each colour channel's own flat-colour mask (text in a colour whose luminance does
-    /// not stand out), and on a light ground the grey image as it is (dark text on light).
-    private func strictViews(_ raster: FrameRaster, mask: GrayImage, factor: Int) -> [(GrayImage, Int)] {
-        var views: [(GrayImage, Int)] = [(mask, factor + 2)]
+    /// glyphs, when it holds rows of glyph-sized marks at all (a CT's bright bone is no text, and
+    /// costs the most to read); each colour channel's own flat-colour mask (text in a colour whose
+    /// luminance does not stand out); and on a light ground the grey image as it is (dark text on light).
+    private func strictViews(_ raster: FrameRaster, mask: GrayImage, rows: [PixelRect], factor: Int) -> [(GrayImage, Int)] {
+        var views: [(GrayImage, Int)] = rows.isEmpty ? [] : [(mask, factor + 2)]
         if let rgb = raster.rgb, let saturation = raster.saturation, saturation.percentile(0.999) > 20 {
             let count = raster.width * raster.height
             for channel in 0..<3 {

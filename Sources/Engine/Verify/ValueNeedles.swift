@@ -36,12 +36,20 @@ struct ValueNeedles {
         }
         for value in facts.values {
             for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) {
-                let spellings = [part, part.uppercased(), part.lowercased(), part.capitalized, TextMatcher.fold(part)]
+                // ASCII is matched in any case already; other letters need their cases spelled out.
+                let spellings = part.utf8.allSatisfy({ $0 < 0x80 }) ? [part]
+                    : [part, part.uppercased(), part.lowercased(), part.capitalized, TextMatcher.fold(part)]
                 for spelling in spellings {
                     add(Array(spelling.utf8), value.kind, value.tag, value.text)
-                    // Other encodings differ from UTF-8 only outside ASCII.
+                    // Other encodings differ from UTF-8 only outside ASCII: Latin-1 (ISO_IR 100) is
+                    // the scalars themselves; letters beyond it (Ž, Ė) are looked for in Latin-2
+                    // (ISO_IR 101) and in Windows-1250, which undeclaring tools write.
                     guard spelling.utf8.contains(where: { $0 >= 0x80 }) else { continue }
-                    for encoding in [String.Encoding.isoLatin1, .isoLatin2, .windowsCP1250] {
+                    if spelling.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+                        add(spelling.unicodeScalars.map { UInt8($0.value) }, value.kind, value.tag, value.text)
+                        continue
+                    }
+                    for encoding in [String.Encoding.isoLatin2, .windowsCP1250] {
                         if let data = spelling.data(using: encoding) { add(Array(data), value.kind, value.tag, value.text) }
                     }
                 }

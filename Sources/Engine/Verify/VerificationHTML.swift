@@ -55,7 +55,7 @@ public enum VerificationHTML {
             <ul><li>outputs checked: \(report.outputsChecked)</li><li>with findings: \(report.outputsWithFindings)</li>
             <li>pairing: \(escape(report.pairing.rawValue))</li><li>profile options: \(escape(report.options.isEmpty ? "none (Basic Profile)" : report.options.joined(separator: ", ")))</li>
             <li>pixels: \(report.pixels == .ocr ? "read by OCR (stricter than detection) and compared with the source" : "not read by OCR; structure only")</li>
-            <li>looked at: \(report.checked["elements"] ?? 0) elements, \(report.checked["bytes"] ?? 0) bytes, \(report.checked["frames"] ?? 0) frames, \(report.checked["words"] ?? 0) words read</li>
+            <li>looked at: \(report.lookedAt["elements"] ?? 0) elements, \(report.lookedAt["bytes"] ?? 0) bytes, \(report.lookedAt["frames"] ?? 0) frames, \(report.lookedAt["words"] ?? 0) words read</li>
             <li>sources that could not be read: \(report.unreadableSources.count)</li><li>seconds: \(report.seconds)</li><li>dcmscrub \(escape(report.version))</li></ul>
             \(kinds.isEmpty ? "" : "<p>findings by kind:</p><ul>\(kinds)</ul>")
 

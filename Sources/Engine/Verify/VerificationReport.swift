@@ -18,7 +18,7 @@ public struct VerificationReport: Sendable, Codable {
     public var findings: Int
     public var findingsByKind: [String: Int]
     /// What was looked at, over all outputs: elements, bytes scanned, frames decoded, words read by OCR.
-    public var checked: [String: Int]
+    public var lookedAt: [String: Int]
     /// Sources that could not be read: their outputs were not checked (exit status 2).
     public var unreadableSources: [Int]
     public var seconds: Double
@@ -45,7 +45,7 @@ public struct VerificationReport: Sendable, Codable {
         var byKind: [String: Int] = [:]
         for finding in outputs.flatMap(\.findings) { byKind[finding.kind.rawValue, default: 0] += 1 }
         findingsByKind = byKind
-        checked = ["elements": outputs.reduce(0) { $0 + $1.elementsChecked }, "bytes": outputs.reduce(0) { $0 + $1.bytesScanned },
+        lookedAt = ["elements": outputs.reduce(0) { $0 + $1.elementsChecked }, "bytes": outputs.reduce(0) { $0 + $1.bytesScanned },
                    "frames": outputs.reduce(0) { $0 + $1.framesDecoded }, "words": outputs.reduce(0) { $0 + $1.wordsRead }]
         self.unreadableSources = unreadableSources
         self.seconds = (seconds * 1000).rounded() / 1000
@@ -83,8 +83,8 @@ public struct VerificationReport: Sendable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         var data = try encoder.encode(self)
-        // Sorted keys put "confidential" first after the opening brace already; a reader of the
-        // raw file sees the notice before any value.
+        // Sorted keys put "confidential" first (no other key sorts before it; keep it so), so a
+        // reader of the raw file sees the notice before any value.
         if data.last != 0x0A { data.append(0x0A) }
         try AtomicFile.write(data, to: path, mode: 0o600)
     }

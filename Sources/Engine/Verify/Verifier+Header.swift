@@ -8,10 +8,9 @@ extension Verifier {
     /// Meta header elements the scrubber removes: they name the sending station.
     static let stationMeta: [Tag] = [Tag(0x0002, 0x0016), Tag(0x0002, 0x0017), Tag(0x0002, 0x0018), Tag(0x0002, 0x0100), Tag(0x0002, 0x0102)]
 
-    func checkHeader(_ file: DicomFile, bytes: UnsafeRawBufferPointer?, subject: Subject, needles: ValueNeedles,
-                     into result: inout Verification) {
+    func checkHeader(_ file: DicomFile, bytes: UnsafeRawBufferPointer?, subject: Subject, identifiers: PatientIdentifiers,
+                     needles: ValueNeedles, into result: inout Verification) {
         let facts = subject.source
-        let identifiers = Self.usable(facts.headerIdentifiers)
         let charset = file.dataset.string(.specificCharacterSet) ?? ""
         var walkCounts = [Int](repeating: 0, count: needles.needles.count)
         var reported = Set<String>() // path + value: one finding per value and place

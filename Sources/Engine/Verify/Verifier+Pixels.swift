@@ -125,16 +125,18 @@ extension Verifier {
 
     /// Text that identifies (a name, ID or date of the header, any date, time or long number) at
     /// the low confidence strict OCR reads at; other text off the allow list once it is legible:
-    /// three letters or digits read with confidence. Below that, image texture reads as words
+    /// three letters or digits, read with confidence, as tall as text is drawn. Below that, image texture reads as words
     /// ("ae", "wal") on every ultrasound, and a check that always fails checks nothing.
     func isFinding(_ word: DetectedText, _ matcher: PHIMatcher) -> Bool {
         guard !word.text.isEmpty, !matcher.isSafe(word.text) || word.partial else { return false }
         if matcher.reason(for: word.text) != nil { return true }
         return word.text.filter { $0.isLetter || $0.isNumber }.count >= 3 && word.confidence >= Self.legibleConfidence
-            && !matcher.isSafe(word.text)
+            && word.rect.height >= Self.legibleHeight && !matcher.isSafe(word.text)
     }
 
     static let legibleConfidence: Float = 60
+    /// Overlay text is drawn 7 px tall or more; a "word" 4 px tall is texture read through the upscale.
+    static let legibleHeight = 6
 
     /// For each region, the frame (1-based) of a cine nearest to the projection it was read in:
     /// the one that put the text there. One more pass over the frames, only when text was found.

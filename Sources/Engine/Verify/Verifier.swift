@@ -60,7 +60,8 @@ public struct Verifier: Sendable {
     public func verify(_ subject: Subject) -> Verification {
         var result = Verification()
         let needles = ValueNeedles(subject.source)
-        checkName(subject, needles: needles, into: &result)
+        let identifiers = Self.usable(subject.source.headerIdentifiers)
+        checkName(subject, identifiers: identifiers, needles: needles, into: &result)
         let file: DicomFile
         do {
             file = try DicomFile.open(path: subject.output, maxBytes: maxBytes)
@@ -69,7 +70,7 @@ public struct Verifier: Sendable {
             return result
         }
         let mapped = try? MappedFile(path: subject.output)
-        checkHeader(file, bytes: mapped?.bytes, subject: subject, needles: needles, into: &result)
+        checkHeader(file, bytes: mapped?.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
         checkPixels(file, bytes: mapped?.bytes, subject: subject, into: &result)
         return result
     }
@@ -81,12 +82,12 @@ public struct Verifier: Sendable {
     }
 
     /// File and folder names: built from replaced UIDs, so none of the source's values may be in them.
-    func checkName(_ subject: Subject, needles: ValueNeedles, into result: inout Verification) {
+    func checkName(_ subject: Subject, identifiers: PatientIdentifiers, needles: ValueNeedles, into result: inout Verification) {
         let facts = subject.source
         let name = subject.name
         let retainsUIDs = profile.options.contains(.retainUIDs)
         var seen = Set<String>()
-        for needle in TextMatcher.matches(in: name.replacingOccurrences(of: "/", with: " "), of: facts.headerIdentifiers)
+        for needle in TextMatcher.matches(in: String(name.map { $0 == "/" ? " " : $0 }), of: identifiers)
         where !Self.isDigitRun(needle) || Self.containsNumber(needle, in: name) {
             guard let origin = facts.origin(of: needle), seen.insert(origin.text).inserted else { continue }
             result.findings.append(VerificationFinding(kind: .fileName, location: "file name", valueKind: origin.kind,
