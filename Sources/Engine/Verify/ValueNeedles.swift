@@ -26,7 +26,8 @@ struct ValueNeedles {
     /// occur in binary values and VRs by chance.
     static let minimumLength = 4
 
-    init(_ facts: SourceFacts) {
+    /// `excluded`: folded terms not to look for (the product's own words, see Verifier.usable).
+    init(_ facts: SourceFacts, excluding excluded: Set<String> = []) {
         var seen = Set<[UInt8]>()
         func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool = false) {
             let lowered = bytes.map(Self.lower)
@@ -35,7 +36,7 @@ struct ValueNeedles {
             needles.append(Needle(bytes: lowered, kind: kind, tag: tag, value: value, uidBounded: uid))
         }
         for value in facts.values {
-            for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) {
+            for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) where !excluded.contains(TextMatcher.fold(part)) {
                 // ASCII is matched in any case already; other letters need their cases spelled out.
                 let spellings = part.utf8.allSatisfy({ $0 < 0x80 }) ? [part]
                     : [part, part.uppercased(), part.lowercased(), part.capitalized, TextMatcher.fold(part)]

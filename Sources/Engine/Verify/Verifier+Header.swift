@@ -36,14 +36,17 @@ extension Verifier {
             guard let raw, !raw.isEmpty else { return }
             result.bytesScanned += raw.count
             let asInSource = walked.element.isString && facts.textByPath[walked.path] == raw
-            // Codes name concepts of a coding scheme, not people: a patient called "Test" is not in
-            // the designator "TEST". They are still counted for the byte scan's reconciliation.
-            let coded = Self.codeAttributes.contains(tag)
+            // Codes name concepts, not people: a patient called "Test" is not in the designator
+            // "TEST", a physician "Last Name^First Name" not in the concept "Recording Observer's
+            // Name". Code strings (CS) are tokens: "name" is no word of "PNAME". Such elements are
+            // still counted for the byte scan's reconciliation.
+            let coded = Self.codeAttributes.contains(tag) || (tag == .codeMeaning && walked.ancestors.last == Self.conceptNameCodeSequence)
+            let tokens = element.vr == "CS"
             var found: [(IdentifyingKind, Tag, String)] = []
             needles.scan(raw) { n, _ in
                 walkCounts[n] += 1
                 let needle = needles.needles[n]
-                if !coded { found.append((needle.kind, needle.tag, needle.value)) }
+                if !coded && !tokens { found.append((needle.kind, needle.tag, needle.value)) }
             }
             if !coded, element.isString, Self.matchedTextVRs.contains(element.vr), let text = DicomText.decode(raw, charset: charset) {
                 found += textMatches(text, vr: element.vr, facts: facts, identifiers: identifiers)
@@ -63,6 +66,13 @@ extension Verifier {
         if let bytes { scanBytes(bytes, file: file, needles: needles, walkCounts: walkCounts, into: &result) }
     }
 
+    /// Letters and digits in runs, one space between: the tokens of a code string.
+    static func words(_ text: String) -> String {
+        text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).joined(separator: " ")
+    }
+
+    static let conceptNameCodeSequence = Tag(0x0040, 0xA043)
+
     /// Coded values of a code sequence item (PS3.3 8.1, 8.2, 8.4).
     static let codeAttributes: Set<Tag> = [
         Tag(0x0008, 0x0100), Tag(0x0008, 0x0102), Tag(0x0008, 0x0103), Tag(0x0008, 0x0105), Tag(0x0008, 0x010F),
@@ -74,7 +84,9 @@ extension Verifier {
     /// ordinary text ("OB_GENERAL"); two parts of the same name together are.
     func textMatches(_ text: String, vr: String, facts: SourceFacts, identifiers: PatientIdentifiers) -> [(IdentifyingKind, Tag, String)] {
         var byValue: [String: (kind: IdentifyingKind, tag: Tag, needles: [String])] = [:]
+        let words = vr == "CS" ? " " + Self.words(TextMatcher.fold(text)) + " " : ""
         for needle in TextMatcher.matches(in: text, of: identifiers) {
+            if vr == "CS" && !words.contains(" " + Self.words(needle) + " ") { continue }
             guard let origin = facts.origin(of: needle) else { continue }
             byValue[origin.text, default: (origin.kind, origin.tag, [])].needles.append(needle)
         }

@@ -59,8 +59,9 @@ public struct Verifier: Sendable {
     /// Checks one output. Never throws: whatever cannot be checked is itself a finding.
     public func verify(_ subject: Subject) -> Verification {
         var result = Verification()
-        let needles = ValueNeedles(subject.source)
-        let identifiers = Self.usable(subject.source.headerIdentifiers)
+        let all = subject.source.headerIdentifiers
+        let identifiers = Self.usable(all)
+        let needles = ValueNeedles(subject.source, excluding: Set(all.terms).subtracting(identifiers.terms))
         checkName(subject, identifiers: identifiers, needles: needles, into: &result)
         let file: DicomFile
         do {
