@@ -124,7 +124,16 @@ extension Workspace {
         do {
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try result.file.write(to: destination, durable: true)
+            // The quality check reads the written file before it takes its name (fail closed).
+            try result.file.write(to: destination, durable: true) { temporary in
+                guard let source = result.source else { return }
+                let verification = self.verifier.verify(Verifier.Subject(
+                    output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles ?? boxes.map(\.rect)))
+                guard verification.passed else { throw EngineError(.verificationFailed, verification.reason) }
+            }
+        } catch let error as EngineError where error.code == .verificationFailed {
+            try quarantineAtCommit(id, code: error.code.name, reason: error.message, time: time)
+            return .quarantined
         } catch let error as EngineError {
             throw ReviewError(.commit, "instance \(id): \(error.message)")
         } catch {

@@ -13,6 +13,8 @@ public final class Workspace: Sendable {
     public let settings: WorkspaceSettings
     let pool: DatabasePool
     let processor: InstanceProcessor
+    /// The quality check every committed output passes before it takes its name.
+    let verifier: Verifier
 
     public static let databaseName = "workspace.sqlite"
     public var databasePath: String { folder + "/" + Self.databaseName }
@@ -28,7 +30,12 @@ public final class Workspace: Sendable {
             try HeaderScrubber(profile: Profile.standard(options: Set(settings.options)), key: key)
         })
         processor.pixels = settings.pixels
+        processor.collectsSourceFacts = true
         self.processor = processor
+        var verifier = try Self.engine { try Verifier(profile: processor.scrubber.profile) }
+        verifier.pixels = settings.pixels == .clean ? .ocr : .off
+        verifier.frames = .whereChanged
+        self.verifier = verifier
     }
 
     public static func exists(at folder: String) -> Bool {

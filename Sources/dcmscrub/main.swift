@@ -9,7 +9,8 @@ struct DCMScrub: ParsableCommand {
         abstract: "De-identify DICOM headers and burned-in pixel text, review it in a terminal, prove the result.",
         version: EngineVersion.current,
         subcommands: [Run.self, Demo.self, Detect.self, Templates.self,
-                      Ingest.self, ReviewCommand.self, Commit.self, Status.self, SpotCheckCommand.self, Audit.self, Decide.self])
+                      Ingest.self, ReviewCommand.self, Commit.self, Status.self, SpotCheckCommand.self, Audit.self, Decide.self,
+                      Verify.self])
 }
 
 // Tesseract's OpenMP reads OMP_THREAD_LIMIT once, at start; one thread per call is 4-5x faster
@@ -19,4 +20,7 @@ if ProcessInfo.processInfo.environment["OMP_THREAD_LIMIT"] == nil {
     execv("/proc/self/exe", CommandLine.unsafeArgv)
 }
 
+if CommandLine.arguments.dropFirst().first == "verify" {
+    Verify.exitingTwoOnUsage()
+}
 DCMScrub.main()

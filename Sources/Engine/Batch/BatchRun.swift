@@ -18,6 +18,9 @@ public struct RunSettings: Sendable {
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
     /// Prints a progress line on a terminal.
     public var progress: Bool = false
+    /// How every output is checked before it is delivered (Verifier). nil delivers unchecked and
+    /// exists for measuring what the check costs; the command line always checks.
+    public var deliveryCheck: DeliveryCheck? = .full
 
     public init(inputs: [String], output: String, key: ProjectKey, keyFingerprint: String) {
         self.inputs = inputs
@@ -35,6 +38,16 @@ public enum PixelPolicy: String, Sendable, Codable {
     case clean
 }
 
+/// What `run` checks of each output before delivering it; an output that fails is quarantined.
+public enum DeliveryCheck: String, Sendable, Codable, CaseIterable {
+    /// Headers, bytes, file names and structure, and when pixels are cleaned the strict OCR of the
+    /// output and the source's identifying text looked for again.
+    case full
+    /// Headers, bytes, file names and structure; the pixels are compared with the source outside
+    /// the redactions but not read again by OCR.
+    case headers
+}
+
 public enum InstanceState: String, Sendable, Codable {
     case delivered, quarantined
 }
@@ -48,11 +61,15 @@ public struct InstanceOutcome: Sendable, Codable {
     /// Output path relative to the output folder (built from replaced UIDs only).
     public var output: String?
     public var resumed: Bool?
+    /// The rectangles redacted in the pixels (positions only), so `verify` can tell a redaction
+    /// from a change; nil when nothing was redacted.
+    public var redactions: [PixelRect]?
 }
 
 public final class BatchRun: @unchecked Sendable {
     let settings: RunSettings
     let processor: InstanceProcessor
+    let verifier: Verifier?
     private let lock = NSLock()
     private var outcomes: [InstanceOutcome?] = []
     private var claimedOutputs: [String: Int] = [:]
@@ -71,7 +88,15 @@ public final class BatchRun: @unchecked Sendable {
         processor.pixels = settings.pixels
         processor.templates = settings.templates
         processor.maxBytes = settings.maxBytes
+        processor.collectsSourceFacts = settings.deliveryCheck != nil
         self.processor = processor
+        verifier = try settings.deliveryCheck.map { check in
+            var verifier = try Verifier(profile: processor.scrubber.profile)
+            verifier.pixels = check == .full && settings.pixels == .clean ? .ocr : .off
+            verifier.frames = .whereChanged
+            verifier.maxBytes = settings.maxBytes
+            return verifier
+        }
         if let format = settings.export {
             exporter = try Exporter(format: format)
         }
@@ -123,7 +148,7 @@ public final class BatchRun: @unchecked Sendable {
     }
 
     private var settingsFingerprint: String {
-        ([settings.keyFingerprint, settings.pixels.rawValue, EngineVersion.current]
+        ([settings.keyFingerprint, settings.pixels.rawValue, EngineVersion.current, settings.deliveryCheck?.rawValue ?? "unchecked"]
             + settings.options.map(\.rawValue).sorted()).joined(separator: ",")
     }
 
@@ -145,24 +170,33 @@ public final class BatchRun: @unchecked Sendable {
     /// One input from file to delivered output; every failure becomes a quarantine with a reason.
     private func process(_ index: Int) -> InstanceOutcome {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
+        var delivering: String?
         do {
             let result = try processor.deidentify(path: files[index])
             let relative = result.relativePath
             guard claim(relative, for: index) else {
                 throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
             }
+            delivering = relative
             let destination = settings.output + "/" + relative
-            if let exporter, let exportIndex {
-                // Exported before the DICOM is written: an image whose export fails is not delivered at all.
-                let folder = (relative as NSString).deletingLastPathComponent
-                let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
-                if let image = try exporter.export(result.file, name: name, to: settings.output + "/export/" + folder) {
-                    exportIndex.add(image, subfolder: folder)
-                }
-            }
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try result.file.write(to: destination, durable: false) // made durable in batches by the journal
+            // Made durable in batches by the journal. The check reads the written file before it
+            // takes its name; the export follows, so an image that fails either is not delivered.
+            try result.file.write(to: destination, durable: false) { temporary in
+                if let verifier, let source = result.source {
+                    let verification = verifier.verify(Verifier.Subject(
+                        output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles))
+                    guard verification.passed else { throw EngineError(.verificationFailed, verification.reason) }
+                }
+                if let exporter, let exportIndex {
+                    let folder = (relative as NSString).deletingLastPathComponent
+                    let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
+                    if let image = try exporter.export(result.file, name: name, to: settings.output + "/export/" + folder) {
+                        exportIndex.add(image, subfolder: folder)
+                    }
+                }
+            }
             if settings.mapPath != nil {
                 lock.lock()
                 crosswalk.add(input: files[index], output: relative, result: result.scrub)
@@ -170,9 +204,16 @@ public final class BatchRun: @unchecked Sendable {
             }
             outcome.state = .delivered
             outcome.output = relative
+            if let rectangles = result.redaction?.rectangles, !rectangles.isEmpty { outcome.redactions = rectangles }
         } catch let error as EngineError {
             outcome.code = error.code.name
             outcome.reason = error.message
+            if error.code == .verificationFailed, let relative = delivering {
+                // The folders made for it stay only if another output lives there.
+                let series = (settings.output + "/" + relative as NSString).deletingLastPathComponent
+                rmdir(series)
+                rmdir((series as NSString).deletingLastPathComponent)
+            }
         } catch {
             outcome.code = EngineError.Code.io.name
             outcome.reason = "unexpected failure"

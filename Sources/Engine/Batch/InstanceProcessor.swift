@@ -7,6 +7,8 @@ public struct InstanceProcessor: Sendable {
     public var proposer = PixelProposer()
     public var templates: [DeviceTemplate] = []
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
+    /// Read what the quality check needs from the source before changing it (Result.source).
+    public var collectsSourceFacts = false
 
     public init(scrubber: HeaderScrubber) {
         self.scrubber = scrubber
@@ -19,6 +21,8 @@ public struct InstanceProcessor: Sendable {
         public let relativePath: String
         public let proposals: [Proposal]
         public let redaction: RedactionOutcome?
+        /// What the quality check compares the output with, when `collectsSourceFacts`.
+        public let source: SourceFacts?
     }
 
     /// Opens and de-identifies `path`. `rectangles` nil: the engine proposes (templates, then OCR);
@@ -27,6 +31,7 @@ public struct InstanceProcessor: Sendable {
     public func deidentify(path: String, rectangles: [PixelRect]? = nil) throws -> Result {
         let file = try DicomFile.open(path: path, maxBytes: maxBytes)
         try Admission.check(file)
+        var facts = collectsSourceFacts ? SourceFacts(collecting: file, path: path, profile: scrubber.profile) : nil
         var proposals: [Proposal] = []
         var redaction: RedactionOutcome?
         let hasPixels = file.dataset.index(of: .pixelData) != nil
@@ -39,10 +44,15 @@ public struct InstanceProcessor: Sendable {
             }
             redaction = try PixelRedactor.redact(file, rectangles: proposals.map(\.rect))
         }
+        // What OCR read is what the check looks for again; a reviewer's boxes carry no text, and
+        // the check's own OCR of the output reads whatever they left.
+        facts?.detectedText = proposals.filter { $0.source == .ocr }.map {
+            DetectedText(rect: $0.rect, text: $0.text, confidence: $0.confidence)
+        }
         let scrub = try scrubber.scrub(file, pixelsCleaned: redaction != nil)
         if redaction != nil { try file.dataset.put(.burnedInAnnotation, "NO", vr: "CS") }
         return Result(file: file, scrub: scrub, relativePath: try Self.outputPath(file.dataset),
-                      proposals: proposals, redaction: redaction)
+                      proposals: proposals, redaction: redaction, source: facts)
     }
 
     /// Template regions for the image's device, then detected text outside the allow list.

@@ -8,6 +8,8 @@ public struct RunReport: Codable, Sendable {
     public var options: [String]
     public var pixels: PixelPolicy
     public var pixelsNote: String
+    /// What was checked of each output before delivery (nil in reports of earlier versions).
+    public var deliveryCheck: String?
     public var inputs: Int
     public var delivered: Int
     public var quarantined: Int
@@ -20,6 +22,15 @@ public struct RunReport: Codable, Sendable {
         pixelsNote = settings.pixels == .off
             ? "pixels off: Pixel Data was not examined for burned-in text; it is delivered as it came"
             : "pixels cleaned: device templates and OCR-detected text outside the allow list were redacted"
+        switch settings.deliveryCheck {
+        case .full?:
+            deliveryCheck = "every output verified before delivery: headers, bytes, file names, structure"
+                + (settings.pixels == .clean ? ", pixels compared with the source and read again by stricter OCR" : ", pixels compared with the source")
+        case .headers?:
+            deliveryCheck = "every output verified before delivery: headers, bytes, file names, structure; pixels compared with the source, not read again by OCR"
+        case nil:
+            deliveryCheck = "outputs were not verified before delivery"
+        }
         inputs = outcomes.count
         delivered = outcomes.filter { $0.state == .delivered }.count
         quarantined = outcomes.filter { $0.state == .quarantined }.count

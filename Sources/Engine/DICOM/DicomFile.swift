@@ -69,12 +69,16 @@ public final class DicomFile {
 
     /// Writes to `path` through a temporary file in the same folder, fsync and rename, so a reader
     /// (or a killed run) sees either the old file or the whole new one, never a part.
-    public func write(to path: String, transferSyntax: String? = nil, durable: Bool = true) throws {
+    /// `check` sees the complete temporary file before it is renamed into place (the quality
+    /// check reads what will be delivered); if it throws, nothing is delivered.
+    public func write(to path: String, transferSyntax: String? = nil, durable: Bool = true,
+                      check: (String) throws -> Void = { _ in }) throws {
         let temporary = AtomicFile.temporaryPath(for: path)
         do {
             try withErrorBufferThrowing(.write) { err, len in
                 cdcm_save(handle, temporary, transferSyntax, err, len)
             }
+            try check(temporary)
             try AtomicFile.commit(temporary: temporary, to: path, durable: durable)
         } catch {
             unlink(temporary)

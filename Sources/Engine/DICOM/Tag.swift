@@ -62,10 +62,13 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+/// Four upper-case hex digits; tag paths are built for every element of every file checked.
 func hex4(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: 4 - digits.count) + digits
+    let d = hexDigits
+    return String(decoding: [d[Int(value >> 12)], d[Int(value >> 8 & 0xF)], d[Int(value >> 4 & 0xF)], d[Int(value & 0xF)]], as: UTF8.self)
 }
+
+private let hexDigits = Array("0123456789ABCDEF".utf8)
 
 extension Tag {
     public static let specificCharacterSet = Tag(0x0008, 0x0005)

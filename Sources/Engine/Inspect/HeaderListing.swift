@@ -12,27 +12,18 @@ public enum HeaderListing {
     public static func list(_ file: DicomFile) -> [ListedElement] {
         let charset = file.dataset.string(.specificCharacterSet) ?? ""
         var out: [ListedElement] = []
-        walk(file.dataset, prefix: "", charset: charset, into: &out)
-        return out
-    }
-
-    static func walk(_ item: DicomItem, prefix: String, charset: String, into out: inout [ListedElement]) {
-        for index in 0..<item.count {
-            let element = item.element(at: index)
-            let path = prefix + element.tag.description
+        file.dataset.walk { walked in
+            let element = walked.element, item = walked.item
             if element.isSequence {
-                let children = item.items(at: index)
-                out.append(ListedElement(path: path, vr: "SQ", value: "<\(children.count) items>"))
-                for (n, child) in children.enumerated() {
-                    walk(child, prefix: path + "[\(n + 1)]", charset: charset, into: &out)
-                }
-            } else if element.isString, let raw = item.stringBytes(at: index) {
+                out.append(ListedElement(path: walked.path, vr: "SQ", value: "<\(item.items(at: walked.index).count) items>"))
+            } else if element.isString, let raw = item.stringBytes(at: walked.index) {
                 let text = DicomText.decode(raw, charset: charset) ?? "<\(raw.count) bytes, undecodable>"
-                out.append(ListedElement(path: path, vr: element.vr, value: DicomText.trimmed(text)))
+                out.append(ListedElement(path: walked.path, vr: element.vr, value: DicomText.trimmed(text)))
             } else {
-                out.append(ListedElement(path: path, vr: element.vr, value: "<\(element.length) bytes>"))
+                out.append(ListedElement(path: walked.path, vr: element.vr, value: "<\(element.length) bytes>"))
             }
         }
+        return out
     }
 
     public struct Change: Sendable, Equatable {

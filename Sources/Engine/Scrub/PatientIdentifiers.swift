@@ -5,10 +5,16 @@ public struct PatientIdentifiers: Sendable {
     /// Name parts, IDs, institution and other words to remove from free text, folded for matching
     /// (longest first, so "Jonas Jonaitis" goes before "Jonas"). Folding is slow and most files
     /// never need it, so it happens on first use.
-    public var terms: [String] { folded.terms(from: values) }
+    public var terms: [String] { folded.terms(from: values, excluding: excluded) }
+    /// The terms and the dates' spellings as UTF-8: what TextMatcher looks for, made once.
+    var needles: [[UInt8]] {
+        folded.needles { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { Array($0.utf8) } }
+    }
     /// The values as collected: text and whether it is a person name.
     private var values: [(String, Bool)] = []
     private var folded = FoldedTerms()
+    /// Folded terms left out of `terms` (see `excluding`).
+    private var excluded: Set<String> = []
     /// Dates of identifying meaning (birth date), as YYYYMMDD.
     public private(set) var dates: [String] = []
 
@@ -44,21 +50,53 @@ public struct PatientIdentifiers: Sendable {
         folded = FoldedTerms() // a fresh cache, never one shared with an earlier copy
     }
 
+    /// The same identifiers without some folded terms: the quality check drops the words the
+    /// product writes itself, which would otherwise be found in every output.
+    public func excluding(_ terms: [String]) -> PatientIdentifiers {
+        var copy = self
+        copy.excluded.formUnion(terms)
+        copy.folded = FoldedTerms()
+        return copy
+    }
+
+    /// Adds a date of identifying meaning (YYYYMMDD); other lengths are ignored.
+    public mutating func addDate(_ date: String) {
+        guard date.count == 8, date.allSatisfy(\.isASCIIDigit), !dates.contains(date) else { return }
+        dates.append(date)
+        folded = FoldedTerms()
+    }
+
     static func fold(_ values: [(String, Bool)]) -> [String] {
-        var terms: [String] = []
-        for (value, isName) in values {
-            for single in value.split(separator: "\\") {
-                let whole = TextMatcher.fold(String(single)).trimmingCharacters(in: .whitespaces)
-                if whole.count >= 2 { terms.append(whole) }
-                let separators: Set<Character> = isName ? ["^", "=", " ", ",", "-"] : ["^", "="]
-                for part in whole.split(whereSeparator: { separators.contains($0) }) {
-                    let term = part.trimmingCharacters(in: .whitespaces)
-                    if term.count >= (isName ? 2 : 3) { terms.append(term) }
-                }
+        var seen = Set<String>()
+        return values.flatMap { parts(of: TextMatcher.fold($0.0), isName: $0.1) }
+            .filter { seen.insert($0).inserted }.sorted { $0.count > $1.count }
+    }
+
+    /// The pieces of one value that are matched on their own: each of its values (split at \\) of
+    /// 2+ characters, and its components (^ =, and for names also spaces, commas and hyphens) of
+    /// 2+ letters for names, 3+ otherwise. The quality check splits unfolded text the same way,
+    /// to look for the pieces as they are spelled in the source.
+    public static func parts(of value: String, isName: Bool) -> [String] {
+        var parts: [String] = []
+        // The separators are ASCII, so the split runs over UTF-8 bytes, not grapheme clusters.
+        let separators: Set<UInt8> = isName ? [0x5E, 0x3D, 0x20, 0x2C, 0x2D] : [0x5E, 0x3D]
+        for single in value.utf8.split(separator: 0x5C) {
+            let whole = trimmed(String(decoding: single, as: UTF8.self))
+            if whole.count >= 2 { parts.append(whole) }
+            for part in whole.utf8.split(whereSeparator: { separators.contains($0) }) {
+                let term = trimmed(String(decoding: part, as: UTF8.self))
+                if term.count >= (isName ? 2 : 3) { parts.append(term) }
             }
         }
-        var seen = Set<String>()
-        return terms.filter { seen.insert($0).inserted }.sorted { $0.count > $1.count }
+        return parts
+    }
+
+    /// White space off both ends (Foundation's trimming is slow enough to matter per file).
+    static func trimmed(_ text: some StringProtocol) -> String {
+        var slice = Substring(text)
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
     }
 
     public var isEmpty: Bool { values.isEmpty && dates.isEmpty }
@@ -67,11 +105,19 @@ public struct PatientIdentifiers: Sendable {
 /// The folded terms of one set of identifiers, computed once.
 final class FoldedTerms: @unchecked Sendable {
     private var cached: [String]?
+    private var cachedNeedles: [[UInt8]]?
 
-    func terms(from values: [(String, Bool)]) -> [String] {
+    func terms(from values: [(String, Bool)], excluding excluded: Set<String>) -> [String] {
         if let cached { return cached }
-        let terms = PatientIdentifiers.fold(values)
+        let terms = PatientIdentifiers.fold(values).filter { !excluded.contains($0) }
         cached = terms
         return terms
+    }
+
+    func needles(_ make: () -> [[UInt8]]) -> [[UInt8]] {
+        if let cachedNeedles { return cachedNeedles }
+        let needles = make()
+        cachedNeedles = needles
+        return needles
     }
 }

@@ -78,3 +78,14 @@ public struct GrayImage: Sendable, Equatable {
         return 255
     }
 }
+
+extension GrayImage {
+    /// The part of the image inside `rect` (clipped to the image); empty when outside.
+    public func cropped(to rect: PixelRect) -> GrayImage {
+        let box = rect.clipped(columns: width, rows: height)
+        var out: [UInt8] = []
+        out.reserveCapacity(box.area)
+        for y in box.y..<box.maxY { out.append(contentsOf: pixels[(y * width + box.x)..<(y * width + box.maxX)]) }
+        return GrayImage(width: box.width, height: box.height, pixels: out)
+    }
+}

@@ -12,21 +12,33 @@ public struct PHIMatcher: Sendable {
 
     /// Why `text` identifies the patient, or nil when nothing in the header explains it.
     public func reason(for text: String) -> String? {
+        explanation(for: text)?.reason
+    }
+
+    /// The header identifier (folded term or birth date spelling) that `text` matches or nearly
+    /// matches, or nil; the quality check names it in its findings.
+    public func matchedIdentifier(in text: String) -> String? {
+        explanation(for: text)?.identifier
+    }
+
+    private func explanation(for text: String) -> (reason: String, identifier: String?)? {
         let folded = TextMatcher.fold(text)
-        if identifiers.terms.contains(where: { $0.count >= 3 && (folded.contains($0) || ($0.contains(folded) && folded.count >= 4)) }) {
-            return "matches a name or identifier in the header"
+        if let term = identifiers.terms.first(where: { $0.count >= 3 && (folded.contains($0) || ($0.contains(folded) && folded.count >= 4)) }) {
+            return ("matches a name or identifier in the header", term)
         }
         // OCR misreads a letter or two ("ŽEMAITIEMĖ"): a near match of a long term still explains it.
         let words = folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        if words.contains(where: { word in word.count >= 5 && identifiers.terms.contains { term in
-            term.count >= 5 && abs(term.count - word.count) <= 2 && Self.distance(term, word) <= (term.count >= 8 ? 2 : 1) } }) {
-            return "nearly matches a name or identifier in the header (as OCR read it)"
+        for word in words where word.count >= 5 {
+            if let term = identifiers.terms.first(where: { term in
+                term.count >= 5 && abs(term.count - word.count) <= 2 && Self.distance(term, word) <= (term.count >= 8 ? 2 : 1) }) {
+                return ("nearly matches a name or identifier in the header (as OCR read it)", term)
+            }
         }
-        if identifiers.dates.flatMap(TextMatcher.dateSpellings).contains(where: { folded.contains($0) }) {
-            return "matches the birth date"
+        if let date = identifiers.dates.flatMap(TextMatcher.dateSpellings).first(where: { folded.contains($0) }) {
+            return ("matches the birth date", date)
         }
-        if Self.looksLikeDate(folded) { return "a date or time" }
-        if folded.filter(\.isNumber).count >= 5 { return "a long number (an ID?)" }
+        if Self.looksLikeDate(folded) { return ("a date or time", nil) }
+        if folded.filter(\.isNumber).count >= 5 { return ("a long number (an ID?)", nil) }
         return nil
     }
 

@@ -21,8 +21,20 @@ public struct TextDetector: Sendable {
     public var minimumConfidence: Float = 25
     /// Images narrower than this are upscaled 2x: 8-12 px overlay text is too small for Tesseract.
     public var upscaleBelowWidth = 1400
+    /// Views beyond detection's, for the quality check (see `strictViews`), and a lower saturation
+    /// level for coloured text.
+    public var extraViews = false
 
     public init() {}
+
+    /// Settings stricter than detection's, for the quality check (Verifier): more views, larger
+    /// upscaling of the masks, and words read at a lower confidence.
+    public static let verification: TextDetector = {
+        var detector = TextDetector()
+        detector.extraViews = true
+        detector.minimumConfidence = 20
+        return detector
+    }()
 
     /// Words in one frame, from several views of it: the grey image inverted (light text on dark
     /// ground becomes dark on light), a mask of the brightest pixels (white and grey overlays), and
@@ -40,9 +52,11 @@ public struct TextDetector: Sendable {
         // flat colour they are text even when no word of them can be read.
         let rows = TextLineFinder.lines(in: mask)
         var unread = spikes.isEmpty ? [] : rows
-        if let saturation = raster.saturation, saturation.percentile(0.999) > 60 {
-            views.append((saturation.textMask(atLeast: 60), factor))
+        let saturationLevel: UInt8 = extraViews ? 30 : 60
+        if let saturation = raster.saturation, saturation.percentile(0.999) > saturationLevel {
+            views.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
+        if extraViews { views += strictViews(raster, mask: mask, rows: rows, factor: factor) }
         var found: [DetectedText] = []
         try OCRPool.shared.with { ocr in
             for (view, factor) in views {
@@ -66,6 +80,27 @@ public struct TextDetector: Sendable {
         unread.removeAll { line in found.contains { $0.rect.union(line) == $0.rect } }
         found += unread.map { DetectedText(rect: $0, text: "", confidence: 0) }
         return Self.deduplicated(found)
+    }
+
+    /// The quality check's further views, binary where it can (Tesseract reads a mask in a
+    /// fraction of the time of a grey image): the bright mask one step larger for the smallest
+    /// glyphs, when it holds rows of glyph-sized marks at all (a CT's bright bone is no text, and
+    /// costs the most to read); each colour channel's own flat-colour mask (text in a colour whose
+    /// luminance does not stand out); and on a light ground the grey image as it is (dark text on light).
+    private func strictViews(_ raster: FrameRaster, mask: GrayImage, rows: [PixelRect], factor: Int) -> [(GrayImage, Int)] {
+        var views: [(GrayImage, Int)] = rows.isEmpty ? [] : [(mask, factor + 2)]
+        if let rgb = raster.rgb, let saturation = raster.saturation, saturation.percentile(0.999) > 20 {
+            let count = raster.width * raster.height
+            for channel in 0..<3 {
+                var plane = [UInt8](repeating: 0, count: count)
+                for i in 0..<count { plane[i] = rgb[i * 3 + channel] }
+                let image = GrayImage(width: raster.width, height: raster.height, pixels: plane)
+                let spikes = image.spikeLevels()
+                views.append((spikes.isEmpty ? image.textMask(atLeast: max(UInt8(150), image.percentile(0.97))) : image.levelMask(spikes), factor + 1))
+            }
+        }
+        if raster.gray.percentile(0.5) > 128 { views.append((raster.gray, factor)) }
+        return views
     }
 
     /// Every frame of a file. A multi-frame image's static overlay (pixels equal in every frame) is

@@ -1,0 +1,141 @@
+// SourceFacts: what the quality check needs to know of a source, read from it before it is scrubbed.
+import Foundation
+
+public struct SourceFacts: Sendable {
+    /// One identifying value of the source, with the attribute it came from.
+    public struct Value: Sendable {
+        public let kind: IdentifyingKind
+        public let tag: Tag
+        public let text: String
+        public let isName: Bool
+    }
+
+    public struct Geometry: Sendable, Equatable {
+        public let rows: Int, columns: Int, frames: Int
+        public let samplesPerPixel: Int, bitsAllocated: Int, bitsStored: Int
+        public let isSigned: Bool
+    }
+
+    /// Manufacturer, model, rows and columns: the device group the HTML report sorts by.
+    public struct Device: Sendable, Hashable, Codable, Comparable {
+        public var manufacturer: String, model: String, rows: Int, columns: Int
+        public var label: String { "\(manufacturer.isEmpty ? "?" : manufacturer) / \(model.isEmpty ? "?" : model) / \(rows)x\(columns)" }
+        public static func < (a: Device, b: Device) -> Bool { a.label < b.label }
+    }
+
+    /// The source file, re-read when pixels must be compared.
+    public var path: String
+    /// Names, IDs, institution, addresses... at any depth, except those the profile keeps.
+    public var values: [Value] = []
+    /// Original UIDs (outside the standard's own root) and one attribute each came from.
+    public var uids: [String: Tag] = [:]
+    /// Dates (YYYYMMDD) the profile removes or shifts, and one attribute each came from.
+    public var dates: [String: Tag] = [:]
+    /// The birth date, as detection's PHI matcher knows it.
+    public var identifiers = PatientIdentifiers()
+    public var charset = ""
+    public var sopClassUID = ""
+    public var transferSyntax = ""
+    public var geometry: Geometry?
+    public var device = Device(manufacturer: "", model: "", rows: 0, columns: 0)
+    /// The stored bytes of every text element by tag path: a value the profile keeps is no leak
+    /// where the source had it.
+    public var textByPath: [String: [UInt8]] = [:]
+    /// Identifying text detection read in the source's pixels (nil: not known; the check detects).
+    public var detectedText: [DetectedText]?
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Reads the facts from `file` as it was opened from `path`, before any change to it.
+    public init(collecting file: DicomFile, path: String, profile: Profile) {
+        self.path = path
+        let dataset = file.dataset
+        charset = dataset.string(.specificCharacterSet) ?? ""
+        sopClassUID = dataset.string(.sopClassUID) ?? ""
+        transferSyntax = file.transferSyntax
+        let sources = Set(PatientIdentifiers.sources)
+        let retainsFullDates = profile.options.contains(.retainLongFullDates)
+        dataset.walk { walked in
+            let element = walked.element, tag = walked.tag
+            guard element.isString, let raw = walked.item.stringBytes(at: walked.index) else { return }
+            textByPath[walked.path] = raw
+            let kept = !tag.isPrivate && profile.action(for: tag) == .keep
+            if element.vr == "UI" {
+                // The standard's own UIDs (classes, transfer syntaxes) identify no one.
+                for uid in Self.values(raw) where !uid.hasPrefix(ScrubContext.standardUIDRoot) && uid.count >= 8 && !kept {
+                    if uids[uid] == nil { uids[uid] = tag }
+                }
+                return
+            }
+            if (element.vr == "DA" || element.vr == "DT") && !tag.isPrivate && !kept && !retainsFullDates {
+                for value in Self.values(raw) {
+                    for part in value.split(separator: "-") where part.count >= 8 {
+                        let date = String(part.prefix(8))
+                        if date != "19000101" && dates[date] == nil { dates[date] = tag }
+                    }
+                }
+            }
+            guard sources.contains(tag), !kept, let text = DicomText.decode(raw, charset: charset) else { return }
+            let trimmed = DicomText.trimmed(text)
+            // A value without a letter or digit ("----") names no one.
+            guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { return }
+            let isName = element.vr == "PN"
+            values.append(Value(kind: Self.kind(of: tag, vr: element.vr), tag: tag, text: trimmed, isName: isName))
+            identifiers.add(trimmed, isName: isName)
+        }
+        if let birth = dataset.string(.patientBirthDate) {
+            identifiers.addDate(birth)
+            if birth.count == 8 { dates[birth] = .patientBirthDate }
+        }
+        if dataset.index(of: .pixelData) != nil, let info = try? file.pixelInfo() {
+            geometry = Geometry(rows: info.rows, columns: info.columns, frames: info.frames,
+                                samplesPerPixel: info.samplesPerPixel, bitsAllocated: info.bitsAllocated,
+                                bitsStored: info.bitsStored, isSigned: info.isSigned)
+        }
+        device = Device(manufacturer: dataset.string(.manufacturer) ?? "", model: dataset.string(.manufacturerModelName) ?? "",
+                        rows: geometry?.rows ?? 0, columns: geometry?.columns ?? 0)
+    }
+
+    /// Opens `path` and reads its facts.
+    public static func read(path: String, profile: Profile, maxBytes: UInt64 = DicomFile.defaultMaxBytes) throws -> SourceFacts {
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes)
+        try Admission.check(file) // what run would not take is no source of an output
+        return SourceFacts(collecting: file, path: path, profile: profile)
+    }
+
+    /// The single values of a multi-valued element, padding removed.
+    static func values(_ raw: [UInt8]) -> [String] {
+        String(decoding: raw, as: UTF8.self).split(separator: "\\").map { DicomText.trimmed(String($0)) }.filter { !$0.isEmpty }
+    }
+
+    static func kind(of tag: Tag, vr: String) -> IdentifyingKind {
+        if vr == "PN" { return .name }
+        switch tag {
+        case .institutionName, .institutionalDepartmentName: return .institution
+        case .stationName: return .station
+        case .patientAddress, .institutionAddress: return .address
+        case .patientTelephoneNumbers: return .telephone
+        default: return .identifier
+        }
+    }
+
+    /// The identifiers and every removed date, for matching header text (not only the birth date).
+    var headerIdentifiers: PatientIdentifiers {
+        var all = identifiers
+        for date in dates.keys.sorted() { all.addDate(date) }
+        return all
+    }
+
+    /// The source value a folded term or date spelling came from.
+    func origin(of needle: String) -> (kind: IdentifyingKind, tag: Tag, text: String)? {
+        for value in values where PatientIdentifiers.parts(of: TextMatcher.fold(value.text), isName: value.isName).contains(needle) {
+            return (value.kind, value.tag, value.text)
+        }
+        for (date, tag) in dates.sorted(by: { $0.key < $1.key }) where TextMatcher.dateSpellings(date).contains(needle) {
+            return (.date, tag, date)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,201 @@
+// Verifier+Pixels: structure (SOP class, geometry, every frame, pixels outside the redactions) and OCR of what the output shows.
+import Foundation
+
+extension Verifier {
+    func checkPixels(_ file: DicomFile, bytes: UnsafeRawBufferPointer?, subject: Subject, into result: inout Verification) {
+        let facts = subject.source
+        let dataset = file.dataset
+        if (dataset.string(.sopClassUID) ?? "") != facts.sopClassUID {
+            result.findings.append(VerificationFinding(kind: .sopClassChanged, location: Tag.sopClassUID.description))
+        }
+        guard dataset.index(of: .pixelData) != nil else {
+            if facts.geometry != nil { result.findings.append(VerificationFinding(kind: .geometryChanged, location: Tag.pixelData.description)) }
+            return
+        }
+        let info: PixelInfo
+        do { info = try file.pixelInfo() } catch {
+            result.findings.append(VerificationFinding(kind: .undecodableFrame, location: Tag.pixelData.description))
+            return
+        }
+        let sameGeometry = facts.geometry.map { Self.geometryFindings($0, info, into: &result) } ?? false
+        if facts.geometry == nil { result.findings.append(VerificationFinding(kind: .geometryChanged, location: Tag.pixelData.description)) }
+        let unchanged = sameGeometry && storedPixelsEqual(bytes, file: file, facts: facts)
+        guard frames == .all || !unchanged || pixels == .ocr else { return }
+
+        // The source is read again only to compare changed pixels, or to look for what detection saw.
+        var source: (file: DicomFile, info: PixelInfo)?
+        let needsSourceText = pixels == .ocr && facts.detectedText == nil
+        if sameGeometry && (!unchanged || needsSourceText) {
+            if let file = try? DicomFile.open(path: facts.path, maxBytes: maxBytes), let info = try? file.pixelInfo() {
+                source = (file, info)
+            } else if !unchanged {
+                result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "frames (the source cannot be read to compare)"))
+            }
+        }
+        let comparison = unchanged ? nil : source.map { PixelComparison(output: dataset, info: info, redactions: subject.redactions, source: $0.info) }
+        var projection = pixels == .ocr ? FrameProjection() : nil
+        let display = FrameRaster.Display(dataset)
+        var mismatched = 0
+        for index in 0..<info.frames {
+            let frame: Frame
+            do { frame = try file.decodeFrame(index, info: info) } catch {
+                result.findings.append(VerificationFinding(kind: .undecodableFrame, location: "frame \(index + 1)", frame: index + 1))
+                continue
+            }
+            result.framesDecoded += 1
+            if let comparison, let source, let before = try? source.file.decodeFrame(index, info: source.info),
+               let region = comparison.offending(output: frame, source: before) {
+                mismatched += 1
+                if mismatched <= 3 {
+                    result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "frame \(index + 1) \(region)",
+                                                               frame: index + 1, region: region))
+                }
+            }
+            projection?.add(FrameRaster(frame: frame, info: info, display: display))
+        }
+        if mismatched > 3 {
+            result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "\(mismatched - 3) more frames"))
+        }
+        guard let projection else { return }
+        readText(projection, subject: subject, file: file, info: info, display: display, into: &result)
+        sourceTextFindings(projection, subject: subject, source: source, unchanged: unchanged, into: &result)
+    }
+
+    /// Rows, columns, frames and sample layout as the source had them; true when all agree.
+    static func geometryFindings(_ g: SourceFacts.Geometry, _ info: PixelInfo, into result: inout Verification) -> Bool {
+        let pairs: [(Tag, Int, Int)] = [
+            (Tag(0x0028, 0x0010), g.rows, info.rows), (Tag(0x0028, 0x0011), g.columns, info.columns),
+            (Tag(0x0028, 0x0008), g.frames, info.frames), (Tag(0x0028, 0x0002), g.samplesPerPixel, info.samplesPerPixel),
+            (Tag(0x0028, 0x0100), g.bitsAllocated, info.bitsAllocated), (Tag(0x0028, 0x0101), g.bitsStored, info.bitsStored),
+            (Tag(0x0028, 0x0103), g.isSigned ? 1 : 0, info.isSigned ? 1 : 0),
+        ]
+        var same = true
+        for (tag, before, after) in pairs where before != after {
+            result.findings.append(VerificationFinding(kind: .geometryChanged, location: tag.description))
+            same = false
+        }
+        return same
+    }
+
+    /// True when the output stores the source's Pixel Data byte for byte in the same transfer syntax.
+    func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer?, file: DicomFile, facts: SourceFacts) -> Bool {
+        guard let bytes, file.transferSyntax == facts.transferSyntax,
+              let sourceFile = try? MappedFile(path: facts.path) else { return false }
+        let dataset = file.dataset
+        let native = dataset.index(of: .pixelData).map { dataset.element(at: $0).length }
+        guard let out = PixelDataSpan.locate(in: bytes, transferSyntax: file.transferSyntax,
+                                             nativeLength: native == Int(PixelDataSpan.undefinedLength) ? nil : native),
+              let inn = PixelDataSpan.locate(in: sourceFile.bytes, transferSyntax: facts.transferSyntax, nativeLength: nil),
+              out.value.count == inn.value.count else { return false }
+        return memcmp(bytes.baseAddress! + out.value.lowerBound, sourceFile.bytes.baseAddress! + inn.value.lowerBound, out.value.count) == 0
+    }
+
+    /// Strict OCR of the views that show every frame's text: a single frame itself; for a cine the
+    /// brightest and the darkest value each pixel took, so text in any one frame is in one of them.
+    private func readText(_ projection: FrameProjection, subject: Subject, file: DicomFile, info: PixelInfo,
+                          display: FrameRaster.Display, into result: inout Verification) {
+        let facts = subject.source
+        let matcher = PHIMatcher(identifiers: facts.identifiers, allowList: allowList)
+        var found: [(word: DetectedText, view: Int)] = []
+        for (view, raster) in projection.views.enumerated() {
+            guard let words = try? detector.detect(raster) else {
+                result.findings.append(VerificationFinding(kind: .burnedInText, location: "frames (text detection failed)"))
+                continue
+            }
+            result.wordsRead += words.count
+            for word in words where isFinding(word, matcher) {
+                if found.contains(where: { TextDetector.overlap($0.word.rect, word.rect) > 0.6 && $0.word.text == word.text }) { continue }
+                found.append((word, view))
+            }
+        }
+        let frames = projection.frames == 1 ? found.map { _ in 1 }
+            : framesShowing(found.map { ($0.word.rect, $0.view) }, projection: projection, file: file, info: info, display: display)
+        for ((word, _), frame) in zip(found, frames) {
+            let location = "frame \(frame.map(String.init) ?? "?") \(word.rect)"
+            if let term = matcher.matchedIdentifier(in: word.text) {
+                let origin = facts.origin(of: term)
+                result.findings.append(VerificationFinding(kind: .burnedInIdentifier, location: location, valueKind: origin?.kind ?? .text,
+                                                           sourceTag: origin?.tag, value: word.text, frame: frame, region: word.rect))
+            } else {
+                result.findings.append(VerificationFinding(kind: .burnedInText, location: location, valueKind: .text,
+                                                           value: word.text, frame: frame, region: word.rect))
+            }
+        }
+    }
+
+    /// Text that identifies (a name, ID or date of the header, any date, time or long number) at
+    /// the low confidence strict OCR reads at; other text off the allow list once it is legible:
+    /// three letters or digits, read with confidence, as tall as text is drawn. Below that, image texture reads as words
+    /// ("ae", "wal") on every ultrasound, and a check that always fails checks nothing.
+    func isFinding(_ word: DetectedText, _ matcher: PHIMatcher) -> Bool {
+        guard !word.text.isEmpty, !matcher.isSafe(word.text) || word.partial else { return false }
+        if matcher.reason(for: word.text) != nil { return true }
+        return word.text.filter { $0.isLetter || $0.isNumber }.count >= 3 && word.confidence >= Self.legibleConfidence
+            && word.rect.height >= Self.legibleHeight && !matcher.isSafe(word.text)
+    }
+
+    static let legibleConfidence: Float = 60
+    /// Overlay text is drawn 7 px tall or more; a "word" 4 px tall is texture read through the upscale.
+    static let legibleHeight = 6
+
+    /// For each region, the frame (1-based) of a cine nearest to the projection it was read in:
+    /// the one that put the text there. One more pass over the frames, only when text was found.
+    private func framesShowing(_ regions: [(PixelRect, Int)], projection: FrameProjection, file: DicomFile, info: PixelInfo,
+                               display: FrameRaster.Display) -> [Int?] {
+        guard !regions.isEmpty else { return [] }
+        var best = [(frame: Int, distance: Int)?](repeating: nil, count: regions.count)
+        for index in 0..<info.frames {
+            guard let frame = try? file.decodeFrame(index, info: info) else { continue }
+            let raster = FrameRaster(frame: frame, info: info, display: display)
+            for (k, (rect, view)) in regions.enumerated() {
+                let d = projection.distance(of: raster, from: view, in: rect)
+                if best[k] == nil || d < best[k]!.distance { best[k] = (index + 1, d) }
+            }
+        }
+        return best.map { $0?.frame }
+    }
+
+    /// The identifying words detection read in the source (or reads now) must not be readable in
+    /// the output: not left as they were, and not legible to OCR of the region upscaled.
+    private func sourceTextFindings(_ projection: FrameProjection, subject: Subject, source: (file: DicomFile, info: PixelInfo)?,
+                                    unchanged: Bool, into result: inout Verification) {
+        let facts = subject.source
+        let matcher = PHIMatcher(identifiers: facts.identifiers, allowList: allowList)
+        let seen: [DetectedText]
+        if let known = facts.detectedText {
+            seen = known
+        } else if let source, let detected = try? sourceDetector.detect(source.file) {
+            seen = detected
+        } else {
+            seen = []
+        }
+        guard let shown = projection.views.first else { return }
+        let reported = result.findings.compactMap(\.region)
+        for word in seen where !word.text.isEmpty && matcher.reason(for: word.text) != nil {
+            if reported.contains(where: { TextDetector.overlap($0, word.rect) > 0.5 }) { continue }
+            let term = matcher.matchedIdentifier(in: word.text)
+            let origin = term.flatMap(facts.origin(of:))
+            let seenText = TextMatcher.fold(word.text).filter { $0.isLetter || $0.isNumber }
+            let legible = unchanged || readRegion(shown.gray, word.rect).contains { read in
+                let folded = TextMatcher.fold(read.text).filter { $0.isLetter || $0.isNumber }
+                return matcher.reason(for: read.text) != nil
+                    || (folded.count >= 4 && read.confidence >= 40 && seenText.contains(folded))
+            }
+            guard legible else { continue }
+            result.findings.append(VerificationFinding(
+                kind: .burnedInIdentifier, location: "frame 1 \(word.rect) (seen in the source)", valueKind: origin?.kind ?? .text,
+                sourceTag: origin?.tag, value: word.text, frame: 1, region: word.rect))
+        }
+    }
+
+    /// Words read in one region, upscaled 4x, in both polarities.
+    private func readRegion(_ gray: GrayImage, _ rect: PixelRect) -> [RecognizedWord] {
+        let margin = max(2, rect.height / 2)
+        let crop = gray.cropped(to: rect.inset(by: margin))
+        guard crop.width >= 4, crop.height >= 4 else { return [] }
+        let words = try? OCRPool.shared.with { ocr in
+            try [crop.inverted(), crop].flatMap { try ocr.words(in: $0.scaled(by: 4)) }
+        }
+        return (words ?? []).filter { $0.confidence >= detector.minimumConfidence }
+    }
+}

@@ -1,0 +1,147 @@
+// Verifier: the quality check of one de-identified output against its source: headers, file names, pixels, structure.
+import Foundation
+
+/// A separate algorithm from the one that cleaned the file: it does not ask what the scrubber did,
+/// it looks at what the output holds (every element at every depth, every byte, every frame) and
+/// asks whether anything of the source's identity is still there.
+public struct Verifier: Sendable {
+    public enum PixelCheck: String, Sendable, Codable {
+        /// OCR of the output with settings stricter than detection, and the source's identifying
+        /// text that detection read looked for again.
+        case ocr
+        /// No OCR (the pixels were not cleaned, and the report says so); structure is still checked.
+        case off
+    }
+
+    public enum FrameCheck: String, Sendable, Codable {
+        /// Every frame of the output is decoded.
+        case all
+        /// Frames are decoded only when the stored Pixel Data differs from the source's or OCR needs
+        /// them: byte-identical pixels decode as the source's did. This keeps a header-only batch
+        /// check from decompressing every frame it never touched.
+        case whereChanged
+    }
+
+    public let profile: Profile
+    let knowledge: PrivateTagKnowledge?
+    public var pixels: PixelCheck = .ocr
+    public var frames: FrameCheck = .all
+    public var detector = TextDetector.verification
+    /// What detection used on the source when it was not told what the source showed.
+    public var sourceDetector = TextDetector()
+    public var allowList = AllowList.standard
+    public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
+
+    public init(profile: Profile) throws {
+        self.profile = profile
+        knowledge = profile.options.contains(.retainSafePrivate) ? try PrivateTagKnowledge.shipped() : nil
+    }
+
+    /// What one output is checked against.
+    public struct Subject: Sendable {
+        /// The output file to read (may be a temporary file about to be renamed into place).
+        public var output: String
+        /// Its name as delivered, relative to the output folder: "study/series/instance.dcm".
+        public var name: String
+        public var source: SourceFacts
+        /// The rectangles the engine or reviewer redacted, when known; otherwise every changed pixel
+        /// must be black.
+        public var redactions: [PixelRect]?
+
+        public init(output: String, name: String, source: SourceFacts, redactions: [PixelRect]? = nil) {
+            self.output = output
+            self.name = name
+            self.source = source
+            self.redactions = redactions
+        }
+    }
+
+    /// Checks one output. Never throws: whatever cannot be checked is itself a finding.
+    public func verify(_ subject: Subject) -> Verification {
+        var result = Verification()
+        let all = subject.source.headerIdentifiers
+        let identifiers = Self.usable(all)
+        let needles = ValueNeedles(subject.source, excluding: Set(all.terms).subtracting(identifiers.terms))
+        checkName(subject, identifiers: identifiers, needles: needles, into: &result)
+        let file: DicomFile
+        do {
+            file = try DicomFile.open(path: subject.output, maxBytes: maxBytes)
+        } catch {
+            result.findings.append(VerificationFinding(kind: .unreadable, location: "file"))
+            return result
+        }
+        let mapped = try? MappedFile(path: subject.output)
+        checkHeader(file, bytes: mapped?.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
+        checkPixels(file, bytes: mapped?.bytes, subject: subject, into: &result)
+        return result
+    }
+
+    /// Checks an output against a source read from disk now.
+    public func verify(output: String, name: String, source: String, redactions: [PixelRect]? = nil) throws -> Verification {
+        let facts = try SourceFacts.read(path: source, profile: profile, maxBytes: maxBytes)
+        return verify(Subject(output: output, name: name, source: facts, redactions: redactions))
+    }
+
+    /// File and folder names: built from replaced UIDs, so none of the source's values may be in them.
+    func checkName(_ subject: Subject, identifiers: PatientIdentifiers, needles: ValueNeedles, into result: inout Verification) {
+        let facts = subject.source
+        let name = subject.name
+        let retainsUIDs = profile.options.contains(.retainUIDs)
+        var seen = Set<String>()
+        for needle in TextMatcher.matches(in: String(name.map { $0 == "/" ? " " : $0 }), of: identifiers)
+        where !Self.isDigitRun(needle) || Self.containsNumber(needle, in: name) {
+            guard let origin = facts.origin(of: needle), seen.insert(origin.text).inserted else { continue }
+            result.findings.append(VerificationFinding(kind: .fileName, location: "file name", valueKind: origin.kind,
+                                                       sourceTag: origin.tag, value: origin.text))
+        }
+        Array(name.utf8).withUnsafeBytes { raw in
+            needles.scan(raw, in: 0..<raw.count, minimumLength: 1) { n, _ in
+                let needle = needles.needles[n]
+                guard !(retainsUIDs && needle.kind == .uid), seen.insert(needle.value).inserted else { return }
+                result.findings.append(VerificationFinding(kind: .fileName, location: "file name", valueKind: needle.kind,
+                                                           sourceTag: needle.tag, value: needle.value))
+            }
+        }
+    }
+
+    static func isDigitRun(_ text: String) -> Bool { !text.isEmpty && text.allSatisfy(\.isASCIIDigit) }
+
+    /// A run of digits found as a whole number, not inside a longer one (a replacement UID's digits).
+    static func containsNumber(_ digits: String, in text: String) -> Bool {
+        var rest = Substring(text)
+        while let range = rest.range(of: digits) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+            if !(before?.isASCIIDigit ?? false) && !(after?.isASCIIDigit ?? false) { return true }
+            rest = text[range.upperBound...]
+        }
+        return false
+    }
+}
+
+/// What the check of one output found, and how much it looked at.
+public struct Verification: Sendable {
+    public var findings: [VerificationFinding] = []
+    public var elementsChecked = 0
+    public var bytesScanned = 0
+    public var framesDecoded = 0
+    public var wordsRead = 0
+    /// Values found where the profile keeps them as the source had them (not leaks).
+    public var retained = 0
+
+    public init() {}
+
+    public var passed: Bool { findings.isEmpty }
+
+    /// One line without values, for report.json and quarantine reasons.
+    public var reason: String {
+        let shown = findings.prefix(3).map(\.summary).joined(separator: "; ")
+        let more = findings.count > 3 ? "; and \(findings.count - 3) more" : ""
+        return "the quality check found \(findings.count) problem\(findings.count == 1 ? "" : "s"): \(shown)\(more)"
+    }
+}
+
+extension EngineError.Code {
+    /// An output failed the quality check and was not delivered.
+    public static let verificationFailed = EngineError.Code(name: "verification-failed")
+}

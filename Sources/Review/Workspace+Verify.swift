@@ -1,0 +1,26 @@
+// Workspace+Verify: the workspace's committed instances paired with their indexed sources, for `dcmscrub verify`.
+import Engine
+import Foundation
+import GRDB
+
+extension Workspace {
+    /// Every committed instance whose output is in `output`, with the boxes it was redacted with.
+    /// Positions are instance numbers; the options and pixel policy are the workspace's.
+    public func verificationPlan(output: String) throws -> VerificationPlan {
+        let pairs = try read { db -> [VerificationPair] in
+            let committed = try InstanceRecord.filter(Column("state") == ReviewState.committed).order(Column("id")).fetchAll(db)
+            return try committed.compactMap { instance in
+                guard let id = instance.id, let relative = instance.outputPath,
+                      FileManager.default.fileExists(atPath: output + "/" + relative) else { return nil }
+                let boxes = try redactingBoxes(db, instance: id).map(\.rect)
+                return VerificationPair(position: Int(id), source: instance.sourcePath, output: relative,
+                                        redactions: settings.pixels == .clean ? boxes : nil)
+            }
+        }
+        var plan = VerificationPlan(pairing: .workspace, pairs: pairs, positionName: "instance")
+        plan.options = Set(settings.options)
+        plan.pixels = settings.pixels
+        plan.unpaired = VerificationPlan.unpairedOutputs(in: output, pairs: pairs)
+        return plan
+    }
+}
