@@ -106,7 +106,8 @@ func aReviewInTmuxIsRecordedInTheWorkspace() throws {
     try tmux.send("Enter")
     var screen = try tmux.wait(for: "· proposed · group")
     #expect(screen.contains("▀")) // the half-block preview is drawn
-    // Reject box 1, move box 2 two pixels right, add a box, save the boxes as the template, approve.
+    // Reject box 1 (the patient's name), move box 2 two pixels right, add a box, save the boxes as the
+    // template, approve; then approve the next image as proposed.
     try tmux.send("Space")
     try tmux.wait(for: "box rejected")
     try tmux.send("Down", "e", "Right", "Right", "Enter")
@@ -119,25 +120,33 @@ func aReviewInTmuxIsRecordedInTheWorkspace() throws {
     try tmux.wait(for: "saved for group")
     try tmux.send("Enter")
     try tmux.wait(for: "approved for commit")
+    try tmux.wait(for: "· proposed · group")
+    try tmux.send("Enter")
+    try tmux.wait(for: "approved for commit")
     // Back to the groups, commit, quit.
     try tmux.send("Escape")
     try tmux.wait(for: "Group ")
     try tmux.send("Escape")
     try tmux.wait(for: "Device groups")
     try tmux.send("c")
-    try tmux.wait(for: "Commit 1 approved images")
+    try tmux.wait(for: "Commit 2 approved images")
     try tmux.send("y")
-    screen = try tmux.wait(for: "committed", seconds: 60)
+    // The image whose name box was rejected fails the quality check and is quarantined, not delivered.
+    screen = try tmux.wait(for: "1 committed, 0 already committed, 1 quarantined", seconds: 90)
     try tmux.send("q")
     try tmux.wait(for: "exited:0")
 
     let workspace = try Workspace.open(at: path, reviewer: Reviewer(login: "check", host: "test", pid: 1))
     let us = try #require(try workspace.groups().first { $0.model == "SonoView 5" })
+    let quarantined = try workspace.instances(group: us.id, state: .quarantined)
+    #expect(quarantined.count == 1 && quarantined.first?.quarantineCode == "verification-failed")
+    let first = try #require(quarantined.first?.id)
+    let actions = try workspace.decisions(instance: first).map(\.action.rawValue)
+    #expect(actions == ["proposal.reject", "proposal.edit", "proposal.add", "instance.approve"])
     let committed = try workspace.instances(group: us.id, state: .committed)
     #expect(committed.count == 1)
     let id = try #require(committed.first?.id)
-    let actions = try workspace.decisions(instance: id).map(\.action.rawValue)
-    #expect(actions == ["proposal.reject", "proposal.edit", "proposal.add", "instance.approve"])
+    #expect(try workspace.decisions(instance: id).map(\.action.rawValue) == ["instance.approve"])
     #expect(try workspace.templates(group: us.id).count == 1)
     #expect(try workspace.auditEntries().map(\.action).contains("instance.commit"))
     #expect(try workspace.verifyAudit().ok)
