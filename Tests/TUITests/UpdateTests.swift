@@ -250,3 +250,65 @@ import TUI
     #expect(Fixture.type("<backspace> 5 <enter>", app, &state) == [.drawSpotChecks(perGroup: 15), .loadSpotChecks])
     #expect(Fixture.type("q", app, &state) == [.quit] && state.quitting)
 }
+
+/// Every action bound in a mode of the default keymap does something there: changes the state, asks for an
+/// effect, or says why not. None is silently ignored.
+@Test func everyBoundActionHasAnEffectInItsMode() throws {
+    let app = try Fixture.app()
+    let keymap = try Fixture.keymap()
+    func state(for mode: Mode) -> AppState {
+        var state = Fixture.reviewing(app)
+        switch mode {
+        case .groups:
+            state = Fixture.state()
+        case .studies:
+            state = Fixture.state()
+            Fixture.type("<tab>", app, &state)
+            let study = StudySummary(key: "1.2.3", pseudonym: "ANON1", outputStudy: "2.25.1", series: 2, modalities: ["CT", "US"],
+                                     groups: [1, 2], counts: StateCounts(proposed: 3))
+            _ = app.update(&state, .studiesLoaded([study, StudySummary(key: "1.2.4", pseudonym: "ANON2", outputStudy: "2.25.2", series: 1,
+                                                                       modalities: ["US"], groups: [2], counts: StateCounts(committed: 1)),
+                                               StudySummary(key: "1.2.5", pseudonym: "ANON3", outputStudy: "2.25.3", series: 1,
+                                                            modalities: ["SR"], groups: [3], counts: StateCounts(proposed: 1))]))
+        case .instances:
+            state = Fixture.state()
+            Fixture.type("<down> <enter>", app, &state)
+            _ = app.update(&state, .instancesLoaded(.group(2), Fixture.instances(group: 2, count: 12)))
+        case .box:
+            Fixture.type("e", app, &state)
+        case .spotcheck:
+            state = Fixture.state()
+            Fixture.type("S", app, &state)
+            let checks = (1...3).map { i -> SpotCheck in
+                var c = SpotCheck(instanceID: Int64(200 + i), groupID: 3, seed: 7, drawnAt: "t", drawnBy: "qa")
+                c.id = Int64(i)
+                return c
+            }
+            _ = app.update(&state, .spotChecksLoaded(checks, LeakBound(checked: 0, leaks: 0, pending: 3)))
+            state.spot.checks.moveTo(1)
+        default:
+            // Away from the first frame and with a window of its own, so every step can be seen.
+            state.review?.frame = 5
+            state.review?.window = Window(center: 100, width: 200)
+        }
+        // Away from the edges, so moving either way changes something.
+        state.groups.moveTo(1)
+        state.studies.moveTo(1)
+        state.instances.moveTo(1)
+        if mode == .box { state.review?.edit?.rect = PixelRect(x: 20, y: 20, width: 150, height: 30) }
+        state.message = nil
+        return state
+    }
+    var checked = 0
+    for mode in [Mode.groups, .studies, .instances, .review, .box, .spotcheck] {
+        for action in Action.allCases where !keymap.keys(for: action, in: mode).isEmpty {
+            var s = state(for: mode)
+            #expect(s.mode == mode)
+            let before = s
+            let effects = app.perform(action, &s)
+            #expect(s != before || !effects.isEmpty, "\(action.rawValue) in \(mode.rawValue) does nothing")
+            checked += 1
+        }
+    }
+    #expect(checked > 80)
+}

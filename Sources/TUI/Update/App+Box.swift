@@ -31,6 +31,7 @@ extension App {
                 state.message = .info("no detected text touches the box")
                 return []
             }
+            if snapped == r { state.message = .info("the box fits the detected text already") }
             r = snapped
         case .apply:
             let rect = Self.fit(r, columns: pane.columns, rows: pane.rows)

@@ -132,7 +132,10 @@ public struct App: Sendable {
             state.message = .info("edit cancelled; nothing was recorded")
             return []
         }
-        guard let previous = state.history.popLast() else { return [] }
+        guard let previous = state.history.popLast() else {
+            state.message = .info("this is the first screen; q quits")
+            return []
+        }
         var effects: [Effect] = []
         if state.screen == .instances, case .group(let id)? = state.scope, state.claimed.contains(id) {
             state.claimed.remove(id)
