@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Engine", "CSixel"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Review", "Render", "Engine"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Review", "Render", "Engine"], exclude: ["Snapshots"]),
     ],
     cxxLanguageStandard: .cxx17
 )
