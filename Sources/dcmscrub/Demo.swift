@@ -15,7 +15,7 @@ struct Demo: ParsableCommand {
     @Flag(name: .long, help: "Do not open the workstation, even on a terminal.")
     var noReview = false
 
-    @Option(name: .long, help: "auto (ask the terminal), sixel, or blocks.")
+    @Option(name: .long, help: "auto (ask the terminal, then COLORTERM), sixel, blocks (256 colours) or truecolor.")
     var graphics = Workstation.GraphicsChoice.auto
 
     func run() throws {

@@ -17,7 +17,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .long, help: "default, vim, or a .toml keymap file (then ~/.config/dcmscrub/keymap.toml is read over it).")
     var keymap = "default"
 
-    @Option(name: .long, help: "auto (ask the terminal), sixel, or blocks (Unicode half blocks in 256 colours).")
+    @Option(name: .long, help: "auto (ask the terminal, then COLORTERM), sixel, blocks (Unicode half blocks in 256 colours) or truecolor (half blocks in 24-bit colour).")
     var graphics = Workstation.GraphicsChoice.auto
 
     @Option(name: .long, help: "Where commits write (default: the workspace's out/).")

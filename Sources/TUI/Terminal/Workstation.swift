@@ -4,8 +4,10 @@ import Render
 import Review
 
 public enum Workstation {
+    /// auto: sixel when the terminal says so, else half blocks in 24-bit colour when COLORTERM says
+    /// truecolor or 24bit, else in 256 colours. blocks is always 256 colours, truecolor always 24-bit.
     public enum GraphicsChoice: String, Sendable, CaseIterable {
-        case auto, sixel, blocks
+        case auto, sixel, blocks, truecolor
     }
 
     public struct Options: Sendable {
@@ -27,15 +29,19 @@ public enum Workstation {
         let keymap = try Keymap.load(options.keymap)
         var capabilities = TerminalProbe.probe()
         let graphics: Graphics
+        var trueColor = false
         switch options.graphics {
         case .sixel: graphics = .sixel
         case .blocks: graphics = .blocks
+        case .truecolor: graphics = .blocks; trueColor = true
         // Inside tmux or screen the multiplexer answers the probe; its own sixel support is rarely there.
-        case .auto: graphics = capabilities.sixel ? .sixel : .blocks
+        case .auto:
+            graphics = capabilities.sixel ? .sixel : .blocks
+            trueColor = !capabilities.sixel && HalfBlocks.trueColor(environment: ProcessInfo.processInfo.environment)
         }
         capabilities.colorRegisters = min(options.colors, capabilities.colorRegisters ?? options.colors)
-        let loop = EventLoop(workspace: workspace, app: App(keymap: keymap), graphics: graphics, capabilities: capabilities,
-                             output: options.output)
+        let loop = EventLoop(workspace: workspace, app: App(keymap: keymap), graphics: graphics, trueColor: trueColor,
+                             capabilities: capabilities, output: options.output)
         try loop.run()
     }
 }
@@ -45,6 +51,8 @@ final class EventLoop {
     let app: App
     let effects: WorkspaceEffects
     let graphics: Graphics
+    /// Half blocks are written again in 24-bit colour after each refresh.
+    let trueColor: Bool
     let capabilities: TerminalCapabilities
     var state: AppState
     private let inbox = Inbox()
@@ -52,9 +60,10 @@ final class EventLoop {
     private var lastHeartbeat = Date()
     static let heartbeat: TimeInterval = 15
 
-    init(workspace: Workspace, app: App, graphics: Graphics, capabilities: TerminalCapabilities, output: String?) {
+    init(workspace: Workspace, app: App, graphics: Graphics, trueColor: Bool, capabilities: TerminalCapabilities, output: String?) {
         self.app = app
         self.graphics = graphics
+        self.trueColor = trueColor
         self.capabilities = capabilities
         effects = WorkspaceEffects(workspace: workspace, output: output)
         let name = URL(fileURLWithPath: workspace.folder).lastPathComponent
@@ -79,6 +88,7 @@ final class EventLoop {
         terminate.resume()
         let curses = Curses()
         let placer = SixelPlacer(multiplexer: capabilities.multiplexer, colors: capabilities.colorRegisters)
+        let blockPlacer = TrueColorPlacer()
         defer {
             curses.end()
             try? effects.workspace.releaseAll()
@@ -92,7 +102,7 @@ final class EventLoop {
         dispatch(app.start(&state))
         var previousOverlay = false
         while !state.quitting {
-            draw(curses, placer, previousOverlay: &previousOverlay)
+            draw(curses, placer, blockPlacer, previousOverlay: &previousOverlay)
             if inbox.interrupted {
                 _ = dispatch(app.perform(.quit, &state))
                 break
@@ -106,6 +116,7 @@ final class EventLoop {
                     resize(curses)
                     curses.clearAll()
                     placer.invalidate()
+                    blockPlacer.invalidate()
                 }
             }
             for msg in inbox.take() {
@@ -152,7 +163,7 @@ final class EventLoop {
         }
     }
 
-    func draw(_ curses: Curses, _ placer: SixelPlacer, previousOverlay: inout Bool) {
+    func draw(_ curses: Curses, _ placer: SixelPlacer, _ blockPlacer: TrueColorPlacer, previousOverlay: inout Bool) {
         let frame = app.view(state)
         curses.draw(frame)
         var blocks: [(ImageSlot, RGBImage)] = []
@@ -168,8 +179,10 @@ final class EventLoop {
                 }
             }
         }
+        var blockCells: [(ImageSlot, [[HalfBlockCell]])] = []
         for (slot, image) in blocks {
             let cells = HalfBlocks.cells(image, columns: image.width, rows: (image.height + 1) / 2)
+            blockCells.append((slot, cells))
             for (y, row) in cells.enumerated() where y < slot.area.rows {
                 for (x, cell) in row.enumerated() where x < slot.area.columns && !frame[slot.area.column + x, slot.area.row + y].covered {
                     curses.putBlock(row: slot.area.row + y, column: slot.area.column + x,
@@ -179,7 +192,7 @@ final class EventLoop {
         }
         // An overlay drawn over an image (or just closed over it) means the image must be sent again.
         let overlay = frame.slots.contains { frame.isCovered($0.area) }
-        if overlay || previousOverlay { placer.invalidate() }
+        if overlay || previousOverlay { placer.invalidate(); blockPlacer.invalidate() }
         // Cells under an image that changes are written again, which wipes the old picture (it may be larger).
         // An overlay wipes the images it covers whole: xterm shows blanks written over sixel pixels as black.
         for (slot, _) in images where (overlay && !previousOverlay) || (!overlay && placer.willChange(slot.request.fingerprint, at: slot.area)) {
@@ -187,6 +200,12 @@ final class EventLoop {
         }
         previousOverlay = overlay
         curses.refresh()
+        if trueColor {
+            blockPlacer.remove(notIn: blockCells.map(\.0.area))
+            for (slot, cells) in blockCells {
+                blockPlacer.place(cells, fingerprint: slot.request.fingerprint, at: slot.area) { frame[$0, $1].covered }
+            }
+        }
         if !overlay {
             placer.remove(notIn: images.map(\.0.area))
             for (slot, image) in images {
