@@ -302,22 +302,16 @@ bool frameStreams(DcmPixelSequence *sequence, uint32_t frames, std::vector<std::
     return true;
 }
 
-} // namespace
-
-extern "C" {
-
-int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *blackened,
-                            cdcm_rect *changed, char *err, size_t errlen) {
-    if (file == nullptr || (count > 0 && (rects == nullptr || blackened == nullptr || changed == nullptr))) {
-        fail(err, errlen, "no file or rectangles");
-        return -1;
-    }
+// The checks every frame shares (transfer syntax, 8-bit samples, the photometric interpretation
+// and the black it needs) and the frames' streams. 0 when ready, 1 when not possible, -1 on failure.
+int prepare(cdcm_file *file, Plan &plan, DcmPixelData *&pixels, std::vector<std::vector<uint8_t>> &streams,
+            char *err, size_t errlen) {
     cdcm_pixel_info info;
     if (cdcm_get_pixel_info(file, &info, err, errlen) != 0) return -1;
     DcmDataset *ds = file->format.getDataset();
     DcmElement *element = nullptr;
     ds->findAndGetElement(DCM_PixelData, element);
-    DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(element);
+    pixels = dynamic_cast<DcmPixelData *>(element);
     E_TransferSyntax xfer = EXS_Unknown;
     const DcmRepresentationParameter *param = nullptr;
     if (pixels != nullptr) pixels->getCurrentRepresentationKey(xfer, param);
@@ -329,7 +323,6 @@ int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t coun
         fail(err, errlen, "JPEG Baseline with other than unsigned 8-bit samples");
         return 1;
     }
-    Plan plan;
     plan.columns = info.columns;
     plan.rows = info.rows;
     plan.components = info.samples_per_pixel;
@@ -352,13 +345,65 @@ int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t coun
     }
 
     DcmPixelSequence *sequence = nullptr;
-    std::vector<std::vector<uint8_t>> streams;
     std::string reason;
     if (pixels->getEncapsulatedRepresentation(xfer, param, sequence).bad() || sequence == nullptr) {
         fail(err, errlen, "the JPEG fragments cannot be read");
         return 1;
     }
     if (!frameStreams(sequence, info.frames, streams, reason)) { fail(err, errlen, reason); return 1; }
+
+    return 0;
+}
+
+// The sampling factors of one frame, from its header alone.
+Status readSampling(const uint8_t *in, size_t length, Plan &plan, std::string &reason) {
+    jpeg_decompress_struct src;
+    ErrorManager errors;
+    std::memset(&src, 0, sizeof src);
+    src.err = jpeg_std_error(&errors.pub);
+    errors.pub.error_exit = onError;
+    errors.pub.emit_message = onMessage;
+    errors.warnings = 0;
+    errors.message[0] = 0;
+    if (setjmp(errors.jump) != 0) {
+        jpeg_destroy_decompress(&src);
+        reason = std::string("the JPEG header cannot be read (libjpeg: ") + errors.message + ")";
+        return notPossible;
+    }
+    jpeg_create_decompress(&src);
+    jpeg_mem_src(&src, in, static_cast<unsigned long>(length));
+    jpeg_read_header(&src, TRUE);
+    if (src.num_components != plan.components) {
+        jpeg_destroy_decompress(&src);
+        reason = "the JPEG has another number of components than Samples per Pixel";
+        return notPossible;
+    }
+    for (int c = 0; c < src.num_components; ++c) {
+        plan.h[c] = src.comp_info[c].h_samp_factor;
+        plan.v[c] = src.comp_info[c].v_samp_factor;
+    }
+    plan.maxH = src.max_h_samp_factor;
+    plan.maxV = src.max_v_samp_factor;
+    plan.known = true;
+    jpeg_destroy_decompress(&src);
+    return done;
+}
+
+} // namespace
+
+extern "C" {
+
+int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *blackened,
+                            cdcm_rect *changed, char *err, size_t errlen) {
+    if (file == nullptr || (count > 0 && (rects == nullptr || blackened == nullptr || changed == nullptr))) {
+        fail(err, errlen, "no file or rectangles");
+        return -1;
+    }
+    Plan plan;
+    DcmPixelData *pixels = nullptr;
+    std::vector<std::vector<uint8_t>> streams;
+    std::string reason;
+    if (int status = prepare(file, plan, pixels, streams, err, errlen); status != 0) return status;
 
     std::vector<Output> outputs(streams.size());
     auto release = [&outputs] { for (Output &o : outputs) std::free(o.data); };
@@ -397,3 +442,19 @@ int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t coun
 }
 
 } // extern "C"
+
+extern "C" int cdcm_jpeg_block_reach(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *changed,
+                                     char *err, size_t errlen) {
+    if (file == nullptr || (count > 0 && (rects == nullptr || changed == nullptr))) {
+        fail(err, errlen, "no file or rectangles");
+        return -1;
+    }
+    Plan plan;
+    DcmPixelData *pixels = nullptr;
+    std::vector<std::vector<uint8_t>> streams;
+    std::string reason;
+    if (int status = prepare(file, plan, pixels, streams, err, errlen); status != 0) return status;
+    if (readSampling(streams[0].data(), streams[0].size(), plan, reason) != done) { fail(err, errlen, reason); return 1; }
+    for (size_t i = 0; i < count; ++i) changed[i] = plan.changed(rects[i]);
+    return 0;
+}

@@ -152,6 +152,11 @@ typedef struct {
 /// in `err`, the file unchanged; -1 on failure.
 int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *blackened,
                             cdcm_rect *changed, char *err, size_t errlen);
+/// The `changed` rectangles cdcm_jpeg_redact_blocks gives for `rects` on this file, from the first
+/// frame's header, editing nothing: what a verifier allows to differ in an output the block edit
+/// made. Returns 0, or 1 (reason in `err`) when the file is not JPEG Baseline the edit handles.
+int cdcm_jpeg_block_reach(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *changed,
+                          char *err, size_t errlen);
 
 // MARK: dictionary
 

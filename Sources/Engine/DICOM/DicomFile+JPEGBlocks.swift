@@ -38,6 +38,16 @@ extension DicomFile {
         }
     }
 
+    /// The rectangles a block edit of `rectangles` (inside the image) changes on this file, from
+    /// its first frame's header alone; nil when it is not JPEG Baseline the block edit handles.
+    func jpegBlockReach(_ rectangles: [PixelRect]) -> [PixelRect]? {
+        let rects = rectangles.map { cdcm_rect(x: Int32($0.x), y: Int32($0.y), width: Int32($0.width), height: Int32($0.height)) }
+        var changed = [cdcm_rect](repeating: cdcm_rect(), count: rects.count)
+        let status = withErrorBuffer { err, len in cdcm_jpeg_block_reach(handle, rects, rects.count, &changed, err, len) }
+        guard status == 0 else { return nil }
+        return changed.map { PixelRect(x: Int($0.x), y: Int($0.y), width: Int($0.width), height: Int($0.height)) }
+    }
+
     /// Takes the Pixel Data of `other` (same transfer syntax) in place of this file's, every
     /// representation of the old one dropped.
     func adoptPixelData(from other: DicomFile) throws {

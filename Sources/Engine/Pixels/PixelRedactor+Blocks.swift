@@ -1,7 +1,16 @@
 // PixelRedactor+Blocks: JPEG Baseline redacted in the compressed domain, checked against the decoded original before it is kept.
 
 extension PixelRedactor {
-    static let jpegBaseline = "1.2.840.10008.1.2.4.50"
+    public static let jpegBaseline = "1.2.840.10008.1.2.4.50"
+
+    /// What a block edit of `rectangles` changes in `source` (the boxes clipped, grown to the
+    /// blocks and the reach of chroma upsampling), for checking an output that is still JPEG
+    /// Baseline against boxes recorded before the edit; nil when the source is not such a file.
+    public static func blockReach(of rectangles: [PixelRect], in source: DicomFile) -> [PixelRect]? {
+        guard source.transferSyntax == jpegBaseline, let info = try? source.pixelInfo() else { return nil }
+        let clipped = rectangles.map { $0.clipped(columns: info.columns, rows: info.rows) }.filter { !$0.isEmpty }
+        return clipped.isEmpty ? [] : source.jpegBlockReach(clipped)
+    }
 
     enum BlockAttempt {
         case redacted(RedactionOutcome)
