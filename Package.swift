@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "CDCMTK",
             cxxSettings: [.unsafeFlags(["-std=c++17"])],
-            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("openjp2"), .linkedLibrary("stdc++")]
+            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) } + [.linkedLibrary("openjp2"), .linkedLibrary("jpeg"), .linkedLibrary("stdc++")]
         ),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract"),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel"),

@@ -8,6 +8,7 @@ packages=(
   libsixel-dev libsixel-bin                        # sixel previews
   libncursesw5-dev tmux                            # the terminal workstation; tmux drives it in end-to-end tests
   libopenjp2-7-dev                                 # JPEG 2000
+  libjpeg62-turbo-dev                              # JPEG baseline redacted in the DCT domain (coefficient API)
   dicom3tools                                      # dciodvfy checks outputs in tests
   ffmpeg                                           # exports JPEG and MP4 (Exporter), ffprobe in tests
   unzip

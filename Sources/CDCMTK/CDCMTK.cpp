@@ -1,5 +1,6 @@
 // CDCMTK: implements the extern "C" facade of CDCMTK.h with DCMTK 3.6.7 (dcmdata and its decoders).
 #include "CDCMTK.h"
+#include "FileHandle.h"
 #include "JPEG2000.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -25,15 +26,6 @@
 #include <ostream>
 #include <string>
 #include <vector>
-
-struct cdcm_file {
-    DcmFileFormat format;
-    // What cdcm_save writes when no syntax is given: the syntax read, or Explicit VR Little Endian
-    // once the pixels were replaced (or for a new file).
-    E_TransferSyntax xfer = EXS_LittleEndianExplicit;
-    // Native Pixel Data still as read from a Big Endian file (see cdcm_decode_frame).
-    bool bigEndianPixels = false;
-};
 
 namespace {
 
@@ -811,6 +803,34 @@ int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, cons
     }
     file->xfer = EXS_LittleEndianExplicit;
     file->bigEndianPixels = false;
+    return 0;
+}
+
+cdcm_file *cdcm_clone(cdcm_file *file) {
+    if (file == nullptr) return nullptr;
+    cdcm_file *copy = new cdcm_file;
+    copy->format = file->format;
+    copy->xfer = file->xfer;
+    copy->bigEndianPixels = file->bigEndianPixels;
+    return copy;
+}
+
+int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t errlen) {
+    DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
+    DcmDataset *source = from == nullptr ? nullptr : from->format.getDataset();
+    if (ds == nullptr || source == nullptr) { fail(err, errlen, "no dataset"); return -1; }
+    if (file->xfer != from->xfer) { fail(err, errlen, "the Pixel Data to adopt is in another transfer syntax"); return -1; }
+    DcmElement *moved = source->remove(DCM_PixelData);
+    DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(moved);
+    if (pixels == nullptr) {
+        delete moved;
+        fail(err, errlen, "no Pixel Data to adopt");
+        return -1;
+    }
+    // insert() with replaceOld deletes the old element and with it every cached representation.
+    OFCondition cond = ds->insert(pixels, OFTrue);
+    if (cond.bad()) { delete pixels; failDCMTK(err, errlen, "cannot store the Pixel Data", cond); return -1; }
+    pixels->removeAllButCurrentRepresentations();
     return 0;
 }
 

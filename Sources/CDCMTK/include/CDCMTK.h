@@ -127,6 +127,37 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
 int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
                         char *err, size_t errlen);
 
+/// A deep copy of the file (meta header, dataset, every pixel representation), for editing apart.
+cdcm_file *cdcm_clone(cdcm_file *file);
+/// Moves the Pixel Data of `from` into `file`, replacing its own (all its representations go);
+/// `from` is left without Pixel Data. Both must have the same transfer syntax.
+int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t errlen);
+
+// MARK: JPEG baseline in the compressed domain (JPEGBlocks.cpp, libjpeg-turbo)
+
+typedef struct {
+    int32_t x, y, width, height;
+} cdcm_rect;
+
+/// Sets the 8x8 DCT blocks of every component that meet any of `rects` (image coordinates, inside
+/// the image) to the one DC value that decodes as black, AC zero, in every frame of JPEG Baseline
+/// (1.2.840.10008.1.2.4.50) Pixel Data, and stores the re-entropy-coded frames as new fragments
+/// with a Basic Offset Table, the only representation left. Every other block keeps its
+/// coefficients, so it decodes as before. Where chroma is subsampled, the rectangle first grows by
+/// the one pixel chroma upsampling blends across a block edge. Per rectangle, `blackened` receives
+/// the pixels that decode black (holding the rectangle) and `changed` every pixel whose decoded
+/// value may differ (the blocks and the blended pixel beyond them); both `count` long.
+/// Returns 0 when done; 1 when this Pixel Data cannot be edited so (progressive, 12-bit,
+/// arithmetic, damaged, colour space not the one Photometric Interpretation names...): the reason
+/// in `err`, the file unchanged; -1 on failure.
+int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *blackened,
+                            cdcm_rect *changed, char *err, size_t errlen);
+/// The `changed` rectangles cdcm_jpeg_redact_blocks gives for `rects` on this file, from the first
+/// frame's header, editing nothing: what a verifier allows to differ in an output the block edit
+/// made. Returns 0, or 1 (reason in `err`) when the file is not JPEG Baseline the edit handles.
+int cdcm_jpeg_block_reach(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *changed,
+                          char *err, size_t errlen);
+
 // MARK: dictionary
 
 /// Looks up a keyword of DCMTK's data dictionary ("Manufacturer", "SeriesDescription") and writes

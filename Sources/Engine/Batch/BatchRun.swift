@@ -64,6 +64,10 @@ public struct InstanceOutcome: Sendable, Codable {
     /// The rectangles redacted in the pixels (positions only), so `verify` can tell a redaction
     /// from a change; nil when nothing was redacted.
     public var redactions: [PixelRect]?
+    /// How the pixels were redacted (JPEG Baseline in its DCT blocks, or decoded), and for a JPEG
+    /// Baseline input that had to be decoded, why (a property of the stream, never a value).
+    public var redactionMethod: RedactionMethod?
+    public var blockFallback: String?
 }
 
 public final class BatchRun: @unchecked Sendable {
@@ -204,7 +208,11 @@ public final class BatchRun: @unchecked Sendable {
             }
             outcome.state = .delivered
             outcome.output = relative
-            if let rectangles = result.redaction?.rectangles, !rectangles.isEmpty { outcome.redactions = rectangles }
+            if let redaction = result.redaction, redaction.changed, !redaction.rectangles.isEmpty {
+                outcome.redactions = redaction.rectangles
+                outcome.redactionMethod = redaction.method
+                outcome.blockFallback = redaction.blockFallback
+            }
         } catch let error as EngineError {
             outcome.code = error.code.name
             outcome.reason = error.message

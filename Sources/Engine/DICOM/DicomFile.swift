@@ -10,7 +10,7 @@ public final class DicomFile {
     /// Files larger than this are refused before reading (a guard against runaway inputs).
     public static let defaultMaxBytes: UInt64 = 4 << 30
 
-    private init(handle: OpaquePointer, hasPreamble: Bool) {
+    init(handle: OpaquePointer, hasPreamble: Bool) {
         self.handle = handle
         self.hasPreamble = hasPreamble
     }

@@ -1,18 +1,44 @@
 // PixelRedactor: fills rectangles of burned-in text with black on every frame and sample, keeping the DICOM structure.
 
+/// How the pixels were redacted.
+public enum RedactionMethod: String, Sendable, Codable {
+    /// Decoded, filled and stored again uncompressed.
+    case decoded
+    /// JPEG Baseline: the DCT blocks meeting the rectangles set to black in the compressed
+    /// stream, every other block as it was; the transfer syntax stays.
+    case dctBlocks = "dct-blocks"
+}
+
 /// What a redaction did, for the caller's Burned In Annotation decision and its report.
 public struct RedactionOutcome: Sendable, Equatable {
-    /// True when the Pixel Data was decoded, filled and stored again, uncompressed.
+    /// True when the Pixel Data was changed (see `method`).
     public let changed: Bool
-    /// The rectangles as applied: clipped to the image, the empty ones dropped.
+    /// The rectangles whose pixels may differ from the source's: clipped to the image, the empty
+    /// ones dropped; for a block edit grown to the blocks and the reach of chroma upsampling.
     public let rectangles: [PixelRect]
-    /// Pixel positions filled in one frame, overlaps counted once.
+    /// Pixel positions made black in one frame, overlaps counted once.
     public let pixelsPerFrame: Int
     public let framesTouched: Int
     /// Photometric Interpretation of the stored samples now (RGB after decoding a YBR JPEG); nil when unchanged.
     public let photometric: String?
-    /// The input was lossy compressed, so Lossy Image Compression (0028,2110) now says 01.
+    /// The input was lossy compressed. After decoding, Lossy Image Compression (0028,2110) says 01;
+    /// a block edit adds no loss and leaves it as it was.
     public let lossyInput: Bool
+    public let method: RedactionMethod
+    /// Why a JPEG Baseline input was decoded rather than edited block by block; nil otherwise.
+    public let blockFallback: String?
+
+    public init(changed: Bool, rectangles: [PixelRect], pixelsPerFrame: Int, framesTouched: Int, photometric: String?,
+                lossyInput: Bool, method: RedactionMethod = .decoded, blockFallback: String? = nil) {
+        self.changed = changed
+        self.rectangles = rectangles
+        self.pixelsPerFrame = pixelsPerFrame
+        self.framesTouched = framesTouched
+        self.photometric = photometric
+        self.lossyInput = lossyInput
+        self.method = method
+        self.blockFallback = blockFallback
+    }
 
     public var filledPixels: Int { pixelsPerFrame * framesTouched }
 
@@ -23,13 +49,21 @@ public struct RedactionOutcome: Sendable, Equatable {
 public enum PixelRedactor {
     /// Fills `rectangles` (image coordinates) with the value that reads as black, on every frame.
     /// Nothing inside the image to fill: the file is left exactly as it was, compressed or not.
-    /// Otherwise every frame is decoded and the file holds native samples in Explicit VR Little
+    /// JPEG Baseline is edited in the compressed domain when its stream allows (`blockEdits`);
+    /// otherwise every frame is decoded and the file holds native samples in Explicit VR Little
     /// Endian afterwards; nothing changes when a frame cannot be decoded (JPEG 2000, damage).
-    public static func redact(_ file: DicomFile, rectangles: [PixelRect]) throws -> RedactionOutcome {
+    public static func redact(_ file: DicomFile, rectangles: [PixelRect], blockEdits: Bool = true) throws -> RedactionOutcome {
         guard !rectangles.isEmpty else { return .unchanged }
         let info = try file.pixelInfo()
         let clipped = rectangles.map { $0.clipped(columns: info.columns, rows: info.rows) }.filter { !$0.isEmpty }
         guard !clipped.isEmpty else { return .unchanged }
+        var blockFallback: String?
+        if blockEdits && file.transferSyntax == jpegBaseline {
+            switch try redactBlocks(file, rectangles: clipped, info: info) {
+            case .redacted(let outcome): return outcome
+            case .fallBack(let reason): blockFallback = reason
+            }
+        }
         let spans = RowSpans(clipped)
         let lossy = lossyTransferSyntaxes.contains(file.transferSyntax)
 
@@ -67,7 +101,7 @@ public enum PixelRedactor {
         }
         return RedactionOutcome(
             changed: true, rectangles: clipped, pixelsPerFrame: spans.pixelCount, framesTouched: info.frames,
-            photometric: photometric, lossyInput: lossy)
+            photometric: photometric, lossyInput: lossy, blockFallback: blockFallback)
     }
 
     static let lossyImageCompression = Tag(0x0028, 0x2110)
