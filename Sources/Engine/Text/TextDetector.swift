@@ -149,32 +149,89 @@ public struct TextDetector: Sendable {
     }
 
     /// Every frame of a file. A multi-frame image's static overlay (pixels equal in every frame) is
-    /// read once from a composite; the first and last frames are read too, for text that changes.
+    /// read once from a composite; the first and last frames are read too, for text that changes;
+    /// and where pixels change in few of the steps from frame to frame (a name shown during some
+    /// frames appears and goes once; the moving image changes at nearly every step), the frames
+    /// that show the change are read there.
     public func detect(_ file: DicomFile) throws -> [DetectedText] {
         let info = try file.pixelInfo()
         let display = FrameRaster.Display(file.dataset)
         let first = try FrameRaster(frame: file.decodeFrame(0, info: info), info: info, display: display)
         guard info.frames > 1 else { return try detect(first) }
         var lowest = first.gray.pixels, highest = first.gray.pixels
+        let count = lowest.count
+        // Per pixel: at how many steps from one frame to the next it changes, and the first and
+        // the last frame in which it differs from the first frame.
+        var steps = [UInt32](repeating: 0, count: count)
+        var earliest = [UInt32](repeating: 0, count: count), latest = [UInt32](repeating: 0, count: count)
         var last = first
         for index in 1..<info.frames {
             let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
-            for i in 0..<lowest.count {
-                let p = raster.gray.pixels[i]
-                if p < lowest[i] { lowest[i] = p }
-                if p > highest[i] { highest[i] = p }
+            raster.gray.pixels.withUnsafeBufferPointer { frame in
+                first.gray.pixels.withUnsafeBufferPointer { start in
+                    last.gray.pixels.withUnsafeBufferPointer { previous in
+                        for i in 0..<count {
+                            let p = frame[i]
+                            if p < lowest[i] { lowest[i] = p }
+                            if p > highest[i] { highest[i] = p }
+                            if Self.differs(p, previous[i]) { steps[i] += 1 }
+                            if Self.differs(p, start[i]) {
+                                if earliest[i] == 0 { earliest[i] = UInt32(index) }
+                                latest[i] = UInt32(index)
+                            }
+                        }
+                    }
+                }
             }
             last = raster
         }
         // Pixels that move are blacked out, so the composite shows only what stays: the overlay.
         var composite = first.gray
-        for i in 0..<lowest.count where highest[i] &- lowest[i] > 8 { composite.pixels[i] = 0 }
+        for i in 0..<count where highest[i] &- lowest[i] > Self.stillTolerance { composite.pixels[i] = 0 }
         let still = FrameRaster(gray: composite, rgb: first.rgb.map { rgb in
             var masked = rgb
-            for i in 0..<lowest.count where highest[i] &- lowest[i] > 8 { masked[i * 3] = 0; masked[i * 3 + 1] = 0; masked[i * 3 + 2] = 0 }
+            for i in 0..<count where highest[i] &- lowest[i] > Self.stillTolerance { masked[i * 3] = 0; masked[i * 3 + 1] = 0; masked[i * 3 + 2] = 0 }
             return masked
         })
-        return Self.deduplicated(try detect(still) + detect(first) + detect(last))
+        var found = try detect(still) + detect(first) + detect(last)
+        for (index, area) in Self.framesToRead(steps: steps, earliest: earliest, latest: latest, frames: info.frames,
+                                               width: first.width, height: first.height) {
+            let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
+            found += try detect(raster, within: area)
+        }
+        return Self.deduplicated(found)
+    }
+
+    /// Grey levels a still pixel may vary by between frames (compression noise).
+    static let stillTolerance: UInt8 = 8
+
+    static func differs(_ a: UInt8, _ b: UInt8) -> Bool { (a > b ? a - b : b - a) > stillTolerance }
+
+    /// Frames (0-based, neither the first nor the last, which are read whole) and the regions of
+    /// each to read: around the marks of the pixels that change at one step from frame to frame
+    /// or more but at no more than half of them, read in the first and the last frame in which
+    /// most of a region's such pixels differ from the first frame.
+    static func framesToRead(steps: [UInt32], earliest: [UInt32], latest: [UInt32], frames: Int,
+                             width: Int, height: Int) -> [(Int, [PixelRect])] {
+        guard frames > 2 else { return [] }
+        var transient = GrayImage(width: width, height: height, fill: 255)
+        for i in steps.indices where steps[i] > 0 && Int(steps[i]) * 2 <= frames - 1 && earliest[i] > 0 { transient.pixels[i] = 0 }
+        var areas: [Int: [PixelRect]] = [:]
+        for region in TextRegions.regions(around: TextRegions.marks(in: transient), width: width, height: height) {
+            var byEarliest: [UInt32: Int] = [:], byLatest: [UInt32: Int] = [:]
+            for y in region.y..<region.maxY {
+                for x in region.x..<region.maxX where transient[x, y] == 0 {
+                    byEarliest[earliest[y * width + x], default: 0] += 1
+                    byLatest[latest[y * width + x], default: 0] += 1
+                }
+            }
+            for choice in [byEarliest, byLatest] {
+                guard let index = choice.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key,
+                      index > 0, Int(index) < frames - 1 else { continue }
+                if !(areas[Int(index)]?.contains(region) ?? false) { areas[Int(index), default: []].append(region) }
+            }
+        }
+        return areas.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// A word box grows over the marks beside it on its line (a "+2:" Tesseract did not read next
