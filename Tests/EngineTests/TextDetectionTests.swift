@@ -61,6 +61,23 @@ func score(_ images: [CorpusImage]) throws -> CorpusScore {
     #expect(result.recall >= 0.95)
 }
 
+@Test func aNameShownInSomeMiddleFramesOfACineIsDetectedAndTheOutputPassesTheCheck() throws {
+    let folder = try Fixtures.scratch()
+    var patient = SamplePatient.plain
+    (patient.name, patient.id, patient.birthDate) = ("KOWALSKI^JAN", "PL-55012", "19551111")
+    // Neither in the still overlay (the pixels change) nor in the first or last frame.
+    for (name, frames) in [("one", 4...4), ("several", 2...5)] {
+        let path = folder + "/\(name).dcm"
+        try PlantedLeaks.cine(patient: patient, frames: 6, nameInFrame: nil, nameInFrames: frames, to: path)
+        let words = try TextDetector().detect(DicomFile.open(path: path))
+        #expect(words.contains { TextMatcher.fold($0.text).contains("kowalski") }, "\(name): \(words.map(\.rect))")
+        let output = try PlantedLeaks.deidentify(path, into: folder + "/out-\(name)", options: [])
+        let verifier = try PlantedLeaks.verifier(options: [], pixels: .ocr)
+        let result = try verifier.verify(output: output.path, name: output.name, source: output.source, redactions: output.redactions)
+        #expect(result.findings.isEmpty, "\(name): \(result.findings.map(\.summary))")
+    }
+}
+
 /// The first frame in grey with proposals outlined in red, as a PPM, for a person to look at.
 func writeDebugPicture(_ file: DicomFile, proposals: [Proposal], to path: String) throws {
     let info = try file.pixelInfo()

@@ -42,6 +42,12 @@ public struct PixelRect: Hashable, Sendable, Codable, CustomStringConvertible {
         px >= x && px < maxX && py >= y && py < maxY
     }
 
+    /// The part shared with `other`; empty when they do not meet.
+    public func intersection(_ other: PixelRect) -> PixelRect {
+        let x0 = max(x, other.x), y0 = max(y, other.y), x1 = min(maxX, other.maxX), y1 = min(maxY, other.maxY)
+        return PixelRect(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0))
+    }
+
     public func union(_ other: PixelRect) -> PixelRect {
         PixelRect(x0: min(x, other.x), y0: min(y, other.y), x1: max(maxX, other.maxX), y1: max(maxY, other.maxY))
     }

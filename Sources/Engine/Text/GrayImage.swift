@@ -44,6 +44,32 @@ public struct GrayImage: Sendable, Equatable {
         GrayImage(width: width, height: height, pixels: pixels.map { $0 >= level ? 0 : 255 })
     }
 
+    /// Pixels below `level` become black text on white (dark text on a light ground).
+    func darkMask(below level: UInt8) -> GrayImage {
+        GrayImage(width: width, height: height, pixels: pixels.map { $0 < level ? 0 : 255 })
+    }
+
+    /// The level Otsu's method splits the histogram at (what Tesseract thresholds a grey image
+    /// at): pixels at or above it are one class.
+    func otsuLevel() -> UInt8 {
+        var histogram = [Int](repeating: 0, count: 256)
+        for p in pixels { histogram[Int(p)] += 1 }
+        let total = Double(pixels.count)
+        var sum = 0.0
+        for (level, count) in histogram.enumerated() { sum += Double(level * count) }
+        var below = 0.0, sumBelow = 0.0, best = -1.0, split = 0
+        for level in 0..<255 {
+            below += Double(histogram[level])
+            sumBelow += Double(level * histogram[level])
+            let above = total - below
+            guard below > 0, above > 0 else { continue }
+            let meanBelow = sumBelow / below, meanAbove = (sum - sumBelow) / above
+            let between = below * above * (meanBelow - meanAbove) * (meanBelow - meanAbove)
+            if between > best { best = between; split = level + 1 }
+        }
+        return UInt8(split)
+    }
+
     /// Grey levels far more common than their neighbours: overlay text is drawn in one flat colour,
     /// while image texture spreads over many levels.
     func spikeLevels(from lowest: Int = 100) -> [UInt8] {

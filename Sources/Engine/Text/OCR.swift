@@ -27,6 +27,15 @@ final class OCR {
         self.handle = handle
     }
 
+    /// DCMSCRUB_OCR_TRACE=1: each call's image size and thread CPU time on stderr (no text).
+    static let trace = ProcessInfo.processInfo.environment["DCMSCRUB_OCR_TRACE"] != nil
+
+    static func threadSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     deinit {
         TessBaseAPIEnd(handle)
         TessBaseAPIDelete(handle)
@@ -34,6 +43,13 @@ final class OCR {
 
     /// Recognises words in an 8-bit grey image (dark text on light ground reads best).
     func words(in image: GrayImage) throws -> [RecognizedWord] {
+        let started = Self.trace ? Self.threadSeconds() : 0
+        defer {
+            if Self.trace {
+                let ms = (Self.threadSeconds() - started) * 1000
+                FileHandle.standardError.write(Data("ocr \(image.width)x\(image.height) \(String(format: "%.1f", ms)) ms\n".utf8))
+            }
+        }
         var result: [RecognizedWord] = []
         try image.pixels.withUnsafeBufferPointer { buffer in
             TessBaseAPISetImage(handle, buffer.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))

@@ -91,6 +91,8 @@ public struct AllowList: Sendable, Codable, Equatable {
     public func allows(_ word: String) -> Bool {
         let text = word.trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
         guard !text.isEmpty else { return true }
+        // A letter and a full stop is an initial ("R. Kim"); orientation letters stand bare.
+        if text.count == 1, text.first?.isLetter == true, word.contains(".") { return false }
         let range = NSRange(text.startIndex..., in: text)
         // Case matters: "L" is an orientation, "l" or "i" read off noise is not.
         let compiled = self == .standard ? Self.standardRegexes : patterns.compactMap { try? NSRegularExpression(pattern: "^(" + $0 + ")$") }

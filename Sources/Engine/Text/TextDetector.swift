@@ -40,32 +40,78 @@ public struct TextDetector: Sendable {
     /// ground becomes dark on light), a mask of the brightest pixels (white and grey overlays), and
     /// for colour images a mask of saturated pixels (yellow, green, cyan overlays).
     public func detect(_ raster: FrameRaster) throws -> [DetectedText] {
+        try detect(raster, within: nil)
+    }
+
+    /// One image Tesseract reads, how much it is upscaled, and the marks in it that words are made of.
+    struct View {
+        var image: GrayImage
+        var factor: Int
+        var marks: [PixelRect]
+    }
+
+    /// Words read at least this sure settle the marks under them for detection's later views.
+    static let settledConfidence: Float = 70
+
+    /// Words in one frame; with `area`, only in those parts of it (what some frames of a cine changed).
+    func detect(_ raster: FrameRaster, within area: [PixelRect]?) throws -> [DetectedText] {
         let factor = raster.width < upscaleBelowWidth ? 2 : 1
-        // (view, upscale): the binary mask of bright pixels is cheap for Tesseract, so it gets a
-        // larger upscale, which is what 8 px text needs.
-        var views: [(GrayImage, Int)] = [(raster.gray.inverted(), factor)]
+        let (width, height) = (raster.width, raster.height)
         let spikes = raster.gray.spikeLevels()
         let mask = spikes.isEmpty
             ? raster.gray.textMask(atLeast: max(UInt8(150), raster.gray.percentile(0.97))) : raster.gray.levelMask(spikes)
-        views.append((mask, factor + 1))
         // Rows of glyph-sized marks: they complete words Tesseract read only in part, and in one
         // flat colour they are text even when no word of them can be read.
         let rows = TextLineFinder.lines(in: mask)
         var unread = spikes.isEmpty ? [] : rows
+        // (mask, upscale): the binary mask of bright pixels is cheap for Tesseract, so it gets a
+        // larger upscale, which is what 8 px text needs.
+        var masks: [(GrayImage, Int)] = [(mask, factor + 1)]
         let saturationLevel: UInt8 = extraViews ? 30 : 60
         if let saturation = raster.saturation, saturation.percentile(0.999) > saturationLevel {
-            views.append((saturation.textMask(atLeast: saturationLevel), factor))
+            masks.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
-        if extraViews { views += strictViews(raster, mask: mask, rows: rows, factor: factor) }
+        if extraViews { masks += strictMasks(raster, mask: mask, rows: rows, factor: factor) }
+        // Each view is read only around its marks of glyph size in rows (a word is made of them);
+        // the grey view around what Tesseract's own threshold makes ink of, in either polarity,
+        // and around every mask's marks.
+        let maskMarks = TextRegions.marks(in: mask)
+        var allMarks = maskMarks
+        var views: [View] = []
+        for (image, f) in masks {
+            let marks = image == mask ? maskMarks : TextRegions.marks(in: image)
+            if image != mask { allMarks += marks }
+            views.append(View(image: image, factor: f, marks: TextRegions.inRows(marks)))
+        }
+        let level = raster.gray.otsuLevel()
+        let greyMarks = TextRegions.inRows(TextRegions.marks(in: raster.gray.textMask(atLeast: level &+ 1))
+            + TextRegions.marks(in: raster.gray.darkMask(below: level)) + allMarks)
+        views.append(View(image: raster.gray.inverted(), factor: factor, marks: greyMarks))
+        // On a light ground, the grey image as it is too (dark text on light).
+        if extraViews && raster.gray.percentile(0.5) > 128 { views.append(View(image: raster.gray, factor: factor, marks: greyMarks)) }
         var found: [DetectedText] = []
         try OCRPool.shared.with { ocr in
-            for (view, factor) in views {
-                for word in try ocr.words(in: view.scaled(by: factor)) where word.confidence >= minimumConfidence {
-                    guard word.text.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
-                    let r = word.rect
-                    let rect = PixelRect(x0: r.x / factor, y0: r.y / factor,
-                                         x1: (r.maxX + factor - 1) / factor, y1: (r.maxY + factor - 1) / factor)
-                    found.append(DetectedText(rect: rect, text: word.text, confidence: word.confidence))
+            for view in views {
+                var marks = view.marks
+                // Detection reads a mark once: where an earlier view read words with confidence,
+                // a later one has nothing to add but misreadings. The quality check reads every view.
+                if !extraViews {
+                    let settled = found.filter { $0.confidence >= Self.settledConfidence }.map(\.rect)
+                    marks.removeAll { mark in settled.contains { Self.overlap(mark, $0) > 0.5 } }
+                }
+                var regions = TextRegions.regions(around: marks, width: width, height: height)
+                if let area { regions = regions.flatMap { r in area.map { r.intersection($0) }.filter { !$0.isEmpty } } }
+                for region in regions {
+                    let whole = region.width == width && region.height == height
+                    let crop = whole ? view.image : view.image.cropped(to: region)
+                    let f = view.factor
+                    for word in try ocr.words(in: crop.scaled(by: f)) where word.confidence >= minimumConfidence {
+                        guard word.text.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                        let r = word.rect
+                        let rect = PixelRect(x0: region.x + r.x / f, y0: region.y + r.y / f,
+                                             x1: region.x + (r.maxX + f - 1) / f, y1: region.y + (r.maxY + f - 1) / f)
+                        found.append(DetectedText(rect: rect, text: word.text, confidence: word.confidence))
+                    }
                 }
             }
         }
@@ -77,17 +123,17 @@ public struct TextDetector: Sendable {
             found[i].rect = Self.grown(found[i].rect, in: raster.gray)
             if found[i].rect.width > read.width * 13 / 10 + 2 { found[i].partial = true }
         }
+        if let area { unread.removeAll { row in !area.contains { $0.intersects(row) } } }
         unread.removeAll { line in found.contains { $0.rect.union(line) == $0.rect } }
         found += unread.map { DetectedText(rect: $0, text: "", confidence: 0) }
         return Self.deduplicated(found)
     }
 
-    /// The quality check's further views, binary where it can (Tesseract reads a mask in a
-    /// fraction of the time of a grey image): the bright mask one step larger for the smallest
-    /// glyphs, when it holds rows of glyph-sized marks at all (a CT's bright bone is no text, and
-    /// costs the most to read); each colour channel's own flat-colour mask (text in a colour whose
-    /// luminance does not stand out); and on a light ground the grey image as it is (dark text on light).
-    private func strictViews(_ raster: FrameRaster, mask: GrayImage, rows: [PixelRect], factor: Int) -> [(GrayImage, Int)] {
+    /// The quality check's further masks (Tesseract reads a mask in a fraction of the time of a
+    /// grey image): the bright mask one step larger for the smallest glyphs, when it holds rows of
+    /// glyph-sized marks at all (a CT's bright bone is no text, and costs the most to read); and
+    /// each colour channel's own flat-colour mask (text in a colour whose luminance does not stand out).
+    private func strictMasks(_ raster: FrameRaster, mask: GrayImage, rows: [PixelRect], factor: Int) -> [(GrayImage, Int)] {
         var views: [(GrayImage, Int)] = rows.isEmpty ? [] : [(mask, factor + 2)]
         if let rgb = raster.rgb, let saturation = raster.saturation, saturation.percentile(0.999) > 20 {
             let count = raster.width * raster.height
@@ -99,37 +145,93 @@ public struct TextDetector: Sendable {
                 views.append((spikes.isEmpty ? image.textMask(atLeast: max(UInt8(150), image.percentile(0.97))) : image.levelMask(spikes), factor + 1))
             }
         }
-        if raster.gray.percentile(0.5) > 128 { views.append((raster.gray, factor)) }
         return views
     }
 
     /// Every frame of a file. A multi-frame image's static overlay (pixels equal in every frame) is
-    /// read once from a composite; the first and last frames are read too, for text that changes.
+    /// read once from a composite; the first and last frames are read too, for text that changes;
+    /// and where pixels change in few of the steps from frame to frame (a name shown during some
+    /// frames appears and goes once; the moving image changes at nearly every step), the frames
+    /// that show the change are read there.
     public func detect(_ file: DicomFile) throws -> [DetectedText] {
         let info = try file.pixelInfo()
         let display = FrameRaster.Display(file.dataset)
         let first = try FrameRaster(frame: file.decodeFrame(0, info: info), info: info, display: display)
         guard info.frames > 1 else { return try detect(first) }
         var lowest = first.gray.pixels, highest = first.gray.pixels
+        let count = lowest.count
+        // Per pixel: at how many steps from one frame to the next it changes, and the first and
+        // the last frame in which it differs from the first frame.
+        var steps = [UInt32](repeating: 0, count: count)
+        var earliest = [UInt32](repeating: 0, count: count), latest = [UInt32](repeating: 0, count: count)
         var last = first
         for index in 1..<info.frames {
             let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
-            for i in 0..<lowest.count {
-                let p = raster.gray.pixels[i]
-                if p < lowest[i] { lowest[i] = p }
-                if p > highest[i] { highest[i] = p }
+            raster.gray.pixels.withUnsafeBufferPointer { frame in
+                first.gray.pixels.withUnsafeBufferPointer { start in
+                    last.gray.pixels.withUnsafeBufferPointer { previous in
+                        for i in 0..<count {
+                            let p = frame[i]
+                            if p < lowest[i] { lowest[i] = p }
+                            if p > highest[i] { highest[i] = p }
+                            if Self.differs(p, previous[i]) { steps[i] += 1 }
+                            if Self.differs(p, start[i]) {
+                                if earliest[i] == 0 { earliest[i] = UInt32(index) }
+                                latest[i] = UInt32(index)
+                            }
+                        }
+                    }
+                }
             }
             last = raster
         }
         // Pixels that move are blacked out, so the composite shows only what stays: the overlay.
         var composite = first.gray
-        for i in 0..<lowest.count where highest[i] &- lowest[i] > 8 { composite.pixels[i] = 0 }
+        for i in 0..<count where highest[i] &- lowest[i] > Self.stillTolerance { composite.pixels[i] = 0 }
         let still = FrameRaster(gray: composite, rgb: first.rgb.map { rgb in
             var masked = rgb
-            for i in 0..<lowest.count where highest[i] &- lowest[i] > 8 { masked[i * 3] = 0; masked[i * 3 + 1] = 0; masked[i * 3 + 2] = 0 }
+            for i in 0..<count where highest[i] &- lowest[i] > Self.stillTolerance { masked[i * 3] = 0; masked[i * 3 + 1] = 0; masked[i * 3 + 2] = 0 }
             return masked
         })
-        return Self.deduplicated(try detect(still) + detect(first) + detect(last))
+        var found = try detect(still) + detect(first) + detect(last)
+        for (index, area) in Self.framesToRead(steps: steps, earliest: earliest, latest: latest, frames: info.frames,
+                                               width: first.width, height: first.height) {
+            let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
+            found += try detect(raster, within: area)
+        }
+        return Self.deduplicated(found)
+    }
+
+    /// Grey levels a still pixel may vary by between frames (compression noise).
+    static let stillTolerance: UInt8 = 8
+
+    static func differs(_ a: UInt8, _ b: UInt8) -> Bool { (a > b ? a - b : b - a) > stillTolerance }
+
+    /// Frames (0-based, neither the first nor the last, which are read whole) and the regions of
+    /// each to read: around the marks of the pixels that change at one step from frame to frame
+    /// or more but at no more than half of them, read in the first and the last frame in which
+    /// most of a region's such pixels differ from the first frame.
+    static func framesToRead(steps: [UInt32], earliest: [UInt32], latest: [UInt32], frames: Int,
+                             width: Int, height: Int) -> [(Int, [PixelRect])] {
+        guard frames > 2 else { return [] }
+        var transient = GrayImage(width: width, height: height, fill: 255)
+        for i in steps.indices where steps[i] > 0 && Int(steps[i]) * 2 <= frames - 1 && earliest[i] > 0 { transient.pixels[i] = 0 }
+        var areas: [Int: [PixelRect]] = [:]
+        for region in TextRegions.regions(around: TextRegions.marks(in: transient), width: width, height: height) {
+            var byEarliest: [UInt32: Int] = [:], byLatest: [UInt32: Int] = [:]
+            for y in region.y..<region.maxY {
+                for x in region.x..<region.maxX where transient[x, y] == 0 {
+                    byEarliest[earliest[y * width + x], default: 0] += 1
+                    byLatest[latest[y * width + x], default: 0] += 1
+                }
+            }
+            for choice in [byEarliest, byLatest] {
+                guard let index = choice.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key,
+                      index > 0, Int(index) < frames - 1 else { continue }
+                if !(areas[Int(index)]?.contains(region) ?? false) { areas[Int(index), default: []].append(region) }
+            }
+        }
+        return areas.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// A word box grows over the marks beside it on its line (a "+2:" Tesseract did not read next

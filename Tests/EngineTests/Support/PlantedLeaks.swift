@@ -39,8 +39,10 @@ enum PlantedLeaks {
 
     /// A multi-frame ultrasound cine (8-bit grey, black ground, a bright disc moving across) whose
     /// frame `nameInFrame` (1-based) alone carries the patient's name, as a device annotation
-    /// typed during one frame would: detection reads the still overlay, the first and last frames.
-    static func cine(patient: SamplePatient, frames: Int = 6, nameInFrame: Int?, to path: String) throws {
+    /// typed during one frame would; or the frames `nameInFrames`.
+    static func cine(patient: SamplePatient, frames: Int = 6, nameInFrame: Int?, nameInFrames: ClosedRange<Int>? = nil,
+                     to path: String) throws {
+        let shown = nameInFrames ?? nameInFrame.map { $0...$0 }
         let (rows, columns) = (192, 256)
         let file = DicomFile.makeNew()
         let d = file.dataset
@@ -74,7 +76,7 @@ enum PlantedLeaks {
                     image[y * columns + x] = UInt8(120 + (x * 7 + y * 3) % 60)
                 }
             }
-            if frame == nameInFrame {
+            if shown?.contains(frame) == true {
                 _ = font.draw(name, x: 12, baselineY: 30, scale: font.scale(forCapHeight: 14)) { x, y in
                     if x >= 0, y >= 0, x < columns, y < rows { image[y * columns + x] = 255 }
                 }
