@@ -55,3 +55,24 @@ let verifiedRealFiles = ["CT_small.dcm", "MR_small.dcm", "examples_palette.dcm",
     verifier.pixels = .off
     #expect(VerificationRun(plan: plan, outputFolder: folder + "/out", verifier: verifier).run().passed)
 }
+
+@Test func textOnlyTheCheckReadsBecomesBoxesOnceAndNothingElseDoes() {
+    var verification = Verification()
+    #expect(BatchRun.readable(verification) == nil)
+    let word = PixelRect(x: 40, y: 10, width: 30, height: 12)
+    verification.findings = [
+        VerificationFinding(kind: .burnedInText, location: "frame 1", value: "PUR", frame: 1, region: word),
+        VerificationFinding(kind: .burnedInIdentifier, location: "frame 2", value: "KIM", frame: 2, region: PixelRect(x: 0, y: 0, width: 5, height: 5)),
+    ]
+    let boxes = BatchRun.readable(verification)
+    #expect(boxes?.count == 2)
+    #expect(boxes?.first?.rect == word.inset(by: BatchRun.checkMargin))
+    #expect(boxes?.allSatisfy { $0.source == .ocr && $0.reason == "read by the quality check" } == true)
+    // A header finding, or text without a place, cannot be fixed by a box: the output is quarantined.
+    var header = verification
+    header.findings.append(VerificationFinding(kind: .identifyingValue, location: "(0008,0104)"))
+    #expect(BatchRun.readable(header) == nil)
+    var nowhere = verification
+    nowhere.findings.append(VerificationFinding(kind: .burnedInText, location: "frame 3", value: "X"))
+    #expect(BatchRun.readable(nowhere) == nil)
+}

@@ -68,6 +68,9 @@ public struct InstanceOutcome: Sendable, Codable {
     /// Baseline input that had to be decoded, why (a property of the stream, never a value).
     public var redactionMethod: RedactionMethod?
     public var blockFallback: String?
+    /// Boxes added because the quality check read text that detection had not proposed (the
+    /// output was then checked again); nil when the first output passed.
+    public var boxesFromCheck: Int?
 }
 
 public final class BatchRun: @unchecked Sendable {
@@ -172,47 +175,41 @@ public final class BatchRun: @unchecked Sendable {
     }
 
     /// One input from file to delivered output; every failure becomes a quarantine with a reason.
+    /// Unattended, text that only the stricter check could read is redacted too, once, and that
+    /// new output is checked again from the start; what still fails is quarantined.
     private func process(_ index: Int) -> InstanceOutcome {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
         var delivering: String?
+        var alsoRedact: [Proposal] = []
         do {
-            let result = try processor.deidentify(path: files[index])
-            let relative = result.relativePath
-            guard claim(relative, for: index) else {
-                throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
-            }
-            delivering = relative
-            let destination = settings.output + "/" + relative
-            try FileManager.default.createDirectory(
-                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            // Made durable in batches by the journal. The check reads the written file before it
-            // takes its name; the export follows, so an image that fails either is not delivered.
-            try result.file.write(to: destination, durable: false) { temporary in
-                if let verifier, let source = result.source {
-                    let verification = verifier.verify(Verifier.Subject(
-                        output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles))
-                    guard verification.passed else { throw EngineError(.verificationFailed, verification.reason) }
-                }
-                if let exporter, let exportIndex {
-                    let folder = (relative as NSString).deletingLastPathComponent
-                    let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
-                    if let image = try exporter.export(result.file, name: name, to: settings.output + "/export/" + folder) {
-                        exportIndex.add(image, subfolder: folder)
+            var delivered: InstanceProcessor.Result?
+            while delivered == nil {
+                let result = try processor.deidentify(path: files[index], alsoRedact: alsoRedact)
+                delivering = result.relativePath
+                do {
+                    try deliver(result, index)
+                    delivered = result
+                } catch let failure as CheckFailure {
+                    guard alsoRedact.isEmpty, let more = Self.readable(failure.verification) else {
+                        throw EngineError(.verificationFailed, failure.verification.reason)
                     }
+                    alsoRedact = more
                 }
             }
+            guard let result = delivered else { throw EngineError(.io, "unexpected failure") }
             if settings.mapPath != nil {
                 lock.lock()
-                crosswalk.add(input: files[index], output: relative, result: result.scrub)
+                crosswalk.add(input: files[index], output: result.relativePath, result: result.scrub)
                 lock.unlock()
             }
             outcome.state = .delivered
-            outcome.output = relative
+            outcome.output = result.relativePath
             if let redaction = result.redaction, redaction.changed, !redaction.rectangles.isEmpty {
                 outcome.redactions = redaction.rectangles
                 outcome.redactionMethod = redaction.method
                 outcome.blockFallback = redaction.blockFallback
             }
+            if !alsoRedact.isEmpty { outcome.boxesFromCheck = alsoRedact.count }
         } catch let error as EngineError {
             outcome.code = error.code.name
             outcome.reason = error.message
@@ -228,6 +225,55 @@ public final class BatchRun: @unchecked Sendable {
         }
         return outcome
     }
+
+    /// Writes one output under its name; the check reads the written file before it takes its name,
+    /// and the export follows, so an image that fails either is not delivered.
+    private func deliver(_ result: InstanceProcessor.Result, _ index: Int) throws {
+        let relative = result.relativePath
+        guard claim(relative, for: index) else {
+            throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
+        }
+        let destination = settings.output + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Made durable in batches by the journal.
+        try result.file.write(to: destination, durable: false) { temporary in
+            if let verifier, let source = result.source {
+                let verification = verifier.verify(Verifier.Subject(
+                    output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles))
+                guard verification.passed else { throw CheckFailure(verification: verification) }
+            }
+            if let exporter, let exportIndex {
+                let folder = (relative as NSString).deletingLastPathComponent
+                let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension
+                if let image = try exporter.export(result.file, name: name, to: settings.output + "/export/" + folder) {
+                    exportIndex.add(image, subfolder: folder)
+                }
+            }
+        }
+    }
+
+    /// An output the check refused, before it took its name.
+    private struct CheckFailure: Error {
+        let verification: Verification
+    }
+
+    /// The text boxes the check read, grown by a margin, when text in the pixels is all it found
+    /// (nil when it found anything more boxes cannot fix, or a finding without a place).
+    public static func readable(_ verification: Verification) -> [Proposal]? {
+        let text: Set<VerificationFinding.Kind> = [.burnedInText, .burnedInIdentifier]
+        guard !verification.findings.isEmpty,
+              verification.findings.allSatisfy({ text.contains($0.kind) && $0.region != nil }) else { return nil }
+        return verification.findings.compactMap { finding in
+            finding.region.map {
+                Proposal(rect: $0.inset(by: checkMargin), source: .ocr, text: finding.value ?? "", confidence: 0,
+                         reason: "read by the quality check")
+            }
+        }
+    }
+
+    /// Pixels added around text the check read (its boxes are tight to the words).
+    public static let checkMargin = 3
 
     private func claim(_ relative: String, for index: Int) -> Bool {
         lock.lock()

@@ -28,7 +28,9 @@ public struct InstanceProcessor: Sendable {
     /// Opens and de-identifies `path`. `rectangles` nil: the engine proposes (templates, then OCR);
     /// otherwise exactly the reviewer's rectangles are redacted. Throws an EngineError with a
     /// one-line reason whenever the file cannot be delivered safely.
-    public func deidentify(path: String, rectangles: [PixelRect]? = nil) throws -> Result {
+    /// `alsoRedact`: text the quality check read in an earlier output of this file, redacted as well
+    /// as what the engine proposes (run's second pass; see BatchRun).
+    public func deidentify(path: String, rectangles: [PixelRect]? = nil, alsoRedact: [Proposal] = []) throws -> Result {
         let file = try DicomFile.open(path: path, maxBytes: maxBytes)
         try Admission.check(file)
         var facts = collectsSourceFacts ? SourceFacts(collecting: file, path: path, profile: scrubber.profile) : nil
@@ -40,7 +42,7 @@ public struct InstanceProcessor: Sendable {
                 proposals = rectangles.map { Proposal(rect: $0, source: .manual, text: "", confidence: 100, reason: "reviewer") }
             } else {
                 let identifiers = PatientIdentifiers(collecting: file.dataset, charset: file.dataset.string(.specificCharacterSet) ?? "")
-                proposals = try propose(file, identifiers: identifiers)
+                proposals = try propose(file, identifiers: identifiers) + alsoRedact
             }
             redaction = try PixelRedactor.redact(file, rectangles: proposals.map(\.rect))
         }
