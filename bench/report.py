@@ -63,13 +63,18 @@ def targets(rows):
             add(2, f"peak memory flat from {g['files'][0]} to {g['files'][1]} files (harness bar: +25%)",
                 f"{g['growth_pct']:+.1f}%", g["growth_pct"] <= 25)
     for t in sorted({r["task"] for r in rows if r["task"].startswith("pixels-")}):
-        ours, theirs = best(rows, t, "dcmscrub"), best(rows, t, "presidio")
-        if ours and theirs:
+        theirs = best(rows, t, "presidio")
+        # Each dcmscrub row on its own: as shipped (outputs read again by the OCR check) and
+        # --verify headers (the work Presidio does: detect and redact).
+        for ours in [r for r in rows if r["task"] == t and r["tool"] == "dcmscrub" and r["status"] == "ok" and r["rate"]]:
+            if not theirs:
+                break
+            how = "with the OCR check" if "--verify headers" not in ours["mode"] else "detect and redact (--verify headers)"
             x = ours["rate"] / theirs["rate"]
-            add(3, f"{t}: at least 3x Presidio's frames/s", f"{x:.2f}x", x >= 3)
+            add(3, f"{t}, {how}: at least 3x Presidio's frames/s", f"{x:.2f}x", x >= 3)
             a, b = (ours.get("accuracy") or {}).get("recall"), (theirs.get("accuracy") or {}).get("recall")
             if a is not None and b is not None:
-                add(3, f"{t}: token recall above Presidio's", f"{100 * a:.1f}% vs {100 * b:.1f}%", a > b)
+                add(3, f"{t}, {how}: token recall above Presidio's", f"{100 * a:.1f}% vs {100 * b:.1f}%", a > b)
     for r in rows:
         if r["task"].startswith("review-status-") and r["status"] == "ok":
             add(4, f"{r['task']}: {r['mode']} under 1 s", f"{r['seconds']:.3f} s", r["seconds"] < 1)
