@@ -141,6 +141,18 @@ public final class BatchRun: @unchecked Sendable {
         return report
     }
 
+    /// The folder of an output, and those above it when missing. Most outputs share the series
+    /// folder of the one before, so the common case is one mkdir that finds it there; FileManager
+    /// looks at every component first and costs more. Anything unusual is left to FileManager.
+    static func makeFolder(_ path: String) throws {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return }
+        if errno == ENOENT {
+            let parent = AtomicFile.split(path).folder
+            if !parent.isEmpty && parent != path, (try? makeFolder(parent)) != nil, mkdir(path, 0o777) == 0 || errno == EEXIST { return }
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
     /// An output a power cut may have cut short is done again; a whole one has at least its preamble and meta header.
     static func isWhole(_ path: String) -> Bool {
         var info = stat()
@@ -179,8 +191,7 @@ public final class BatchRun: @unchecked Sendable {
             }
             delivering = relative
             let destination = settings.output + "/" + relative
-            try FileManager.default.createDirectory(
-                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Self.makeFolder(AtomicFile.split(destination).folder)
             // Made durable in batches by the journal. The check reads the written file before it
             // takes its name; the export follows, so an image that fails either is not delivered.
             try result.file.write(to: destination, durable: false) { temporary in
