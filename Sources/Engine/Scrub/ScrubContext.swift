@@ -135,12 +135,18 @@ struct ScrubContext {
     private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
         guard let value = item.string(at: index), !value.isEmpty else { return }
         let mapped = value.split(separator: "\\").map { original -> String in
-            let original = String(original.filter { $0 != "\u{0}" && $0 != " " })
+            let original = Self.withoutPadding(original)
             let new = key.uid(for: original)
             uids[original] = new
             return new
         }
         try item.setString(at: index, mapped.joined(separator: "\\"))
+    }
+
+    /// A UID without its NUL and space padding; as bytes when ASCII (filtering Characters cost more than the HMAC).
+    static func withoutPadding(_ value: Substring) -> String {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return String(value.filter { $0 != "\u{0}" && $0 != " " }) }
+        return String(decoding: value.utf8.filter { $0 != 0 && $0 != 0x20 }, as: UTF8.self)
     }
 
     /// C: dates are shifted by the patient's offset; free text loses the patient's identifiers;
