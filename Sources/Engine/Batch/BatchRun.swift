@@ -21,6 +21,10 @@ public struct RunSettings: Sendable {
     /// How every output is checked before it is delivered (Verifier). nil delivers unchecked and
     /// exists for measuring what the check costs; the command line always checks.
     public var deliveryCheck: DeliveryCheck? = .full
+    /// The returned report lists every instance too. Off, it carries the counts only and the run
+    /// holds no outcome once recorded (report.json is spooled to disk): the command line, whose
+    /// memory then stays flat however many files it is given.
+    public var keepsOutcomes = true
 
     public init(inputs: [String], output: String, key: ProjectKey, keyFingerprint: String) {
         self.inputs = inputs
@@ -111,12 +115,14 @@ public final class BatchRun: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: settings.output, withIntermediateDirectories: true)
         let journal = try Journal(folder: settings.output, settings: settingsFingerprint)
         journal.removeStaleTemporaries()
-        outcomes = Array(repeating: nil, count: files.count)
+        let spool = try ReportSpool(folder: settings.output)
+        outcomes = settings.keepsOutcomes ? Array(repeating: nil, count: files.count) : []
         if exporter != nil { exportIndex = try ExportIndex(folder: settings.output + "/export") }
         let resumable = settings.mapPath == nil ? journal.completed : [:]
         let next = Counter()
         let workers = max(1, min(settings.jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let encoder = ReportSpool.encoder()
             while let index = next.take(below: files.count) {
                 let identity = Journal.identity(of: files[index])
                 var outcome: InstanceOutcome
@@ -125,18 +131,22 @@ public final class BatchRun: @unchecked Sendable {
                     previous.input = index + 1
                     previous.resumed = true
                     outcome = previous
+                    record(outcome, encoded: try? encoder.encode(outcome), at: index, spool: spool)
                 } else {
+                    // Encoded once, for the journal and the report alike.
                     outcome = process(index)
-                    journal.append(identity: identity, outcome: outcome)
+                    let encoded = try? encoder.encode(outcome)
+                    if let encoded { journal.append(identity: identity, encodedOutcome: encoded) }
+                    record(outcome, encoded: encoded, at: index, spool: spool)
                 }
-                record(outcome, at: index)
             }
         }
         try exportIndex?.write()
         journal.flush()
         let report = RunReport(
-            settings: settings, outcomes: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
-        try AtomicFile.write(report.json(), to: settings.output + "/report.json")
+            settings: settings, inputs: files.count, delivered: spool.delivered, quarantined: spool.quarantined,
+            instances: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
+        try spool.write(report, to: settings.output + "/report.json")
         if let mapPath = settings.mapPath { try crosswalk.write(to: mapPath) }
         return report
     }
@@ -164,9 +174,12 @@ public final class BatchRun: @unchecked Sendable {
             + settings.options.map(\.rawValue).sorted()).joined(separator: ",")
     }
 
-    private func record(_ outcome: InstanceOutcome, at index: Int) {
+    private func record(_ outcome: InstanceOutcome, encoded: Data?, at index: Int, spool: ReportSpool) {
+        // An outcome that does not encode (it cannot happen: strings and numbers) leaves the
+        // spool one line short, and writing the report then fails rather than drop an input.
+        if let encoded { spool.add(encoded, state: outcome.state, at: index) }
         lock.lock()
-        outcomes[index] = outcome
+        if settings.keepsOutcomes { outcomes[index] = outcome }
         done += 1
         let count = done
         lock.unlock()
