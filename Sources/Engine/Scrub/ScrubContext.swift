@@ -5,6 +5,8 @@ struct ScrubContext {
     let key: ProjectKey
     let knowledge: PrivateTagKnowledge?
     let identifiers: PatientIdentifiers
+    /// The patient's own identifiers, looked for in text the profile keeps.
+    let keptText: KeptText
     /// The dataset's Specific Character Set after any conversion to UTF-8.
     let charset: String
     let dateOffset: Int
@@ -100,7 +102,7 @@ struct ScrubContext {
         }
         switch action {
         case .keep:
-            return
+            try cleanKept(item, index, element)
         case .remove:
             try item.remove(at: index)
         case .zero:
@@ -170,6 +172,15 @@ struct ScrubContext {
         }
     }
 
+    /// K (or not listed): kept, but without the patient's own names, IDs and birth date (KeptText).
+    private func cleanKept(_ item: DicomItem, _ index: Int, _ element: DicomElement) throws {
+        guard element.length > 0, KeptText.textVRs.contains(element.vr), !keptText.isEmpty,
+              let raw = item.stringBytes(at: index), keptText.mayHold(raw),
+              let text = DicomText.decode(raw, charset: charset),
+              let cleaned = keptText.cleaned(text, vr: element.vr) else { return }
+        try item.setString(at: index, bytes: encode(cleaned, like: raw))
+    }
+
     /// Writes text back in the encoding it came in: UTF-8 when declared or valid, else Latin-1.
     private func encode(_ text: String, like original: [UInt8]) -> [UInt8] {
         if DicomText.isUTF8Compatible(charset) && String(validating: original, as: UTF8.self) == nil,
@@ -192,6 +203,7 @@ struct ScrubContext {
         switch disposition {
         case .keep, .notApplicable where element.isSequence:
             for child in element.isSequence ? item.items(at: index) : [] { try scrub(child, depth: depth + 1) }
+            if !element.isSequence { try cleanKept(item, index, element) }
             return true
         case .hash where element.vr == "UI":
             try replaceUIDs(item, index)
