@@ -12,6 +12,13 @@ struct KeptText {
     /// VRs of free text; codes (CS), numbers and dates are not text a name is typed into.
     static let textVRs: Set<String> = ["LO", "SH", "ST", "LT", "UT", "PN", "UC"]
 
+    /// Codes name concepts, not people, and are left as they are: a patient called "Test" is not
+    /// in the designator "TEST", nor is an SR's structure (its concept names) theirs to change.
+    /// The quality check reads them by the same rule.
+    static func isCode(_ tag: Tag, in sequence: Tag?) -> Bool {
+        Verifier.codeAttributes.contains(tag) || (tag == .codeMeaning && sequence == Verifier.conceptNameCodeSequence)
+    }
+
     private var names = PatientIdentifiers()
     private var numbers = PatientIdentifiers()
     private var all = PatientIdentifiers()

@@ -16,6 +16,8 @@ struct ScrubContext {
     /// or clean (C): SR content keeps its codes; any other D sequence (Verifying Observer, Person
     /// Identification Code, Institution Code) keeps its structure with every text value a dummy.
     var nested: NestedText?
+    /// The sequence whose item is being scrubbed; nil at the top level.
+    var enclosingSequence: Tag?
 
     enum NestedText {
         case dummyFreeText, cleanFreeText, dummyAllText
@@ -95,7 +97,9 @@ struct ScrubContext {
                 } else if action == .dummy {
                     nested = .dummyAllText
                 }
-                defer { nested = outer }
+                let outerSequence = enclosingSequence
+                enclosingSequence = tag
+                defer { nested = outer; enclosingSequence = outerSequence }
                 for child in item.items(at: index) { try scrub(child, depth: depth + 1) }
             }
             return
@@ -175,6 +179,7 @@ struct ScrubContext {
     /// K (or not listed): kept, but without the patient's own names, IDs and birth date (KeptText).
     private func cleanKept(_ item: DicomItem, _ index: Int, _ element: DicomElement) throws {
         guard element.length > 0, KeptText.textVRs.contains(element.vr), !keptText.isEmpty,
+              !KeptText.isCode(element.tag, in: enclosingSequence),
               let raw = item.stringBytes(at: index), keptText.mayHold(raw),
               let text = DicomText.decode(raw, charset: charset),
               let cleaned = keptText.cleaned(text, vr: element.vr) else { return }
