@@ -75,6 +75,7 @@ struct Run: ParsableCommand {
             throw ExitCode(2)
         }
         settings.progress = isatty(STDERR_FILENO) == 1
+        settings.keepsOutcomes = false // report.json lists them; the summary needs the counts only
         do {
             let report = try BatchRun(settings: settings).run()
             print(report.summary + " (report: \(out)/report.json)")

@@ -21,6 +21,10 @@ public struct RunSettings: Sendable {
     /// How every output is checked before it is delivered (Verifier). nil delivers unchecked and
     /// exists for measuring what the check costs; the command line always checks.
     public var deliveryCheck: DeliveryCheck? = .full
+    /// The returned report lists every instance too. Off, it carries the counts only and the run
+    /// holds no outcome once recorded (report.json is spooled to disk): the command line, whose
+    /// memory then stays flat however many files it is given.
+    public var keepsOutcomes = true
 
     public init(inputs: [String], output: String, key: ProjectKey, keyFingerprint: String) {
         self.inputs = inputs
@@ -118,12 +122,14 @@ public final class BatchRun: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: settings.output, withIntermediateDirectories: true)
         let journal = try Journal(folder: settings.output, settings: settingsFingerprint)
         journal.removeStaleTemporaries()
-        outcomes = Array(repeating: nil, count: files.count)
+        let spool = try ReportSpool(folder: settings.output)
+        outcomes = settings.keepsOutcomes ? Array(repeating: nil, count: files.count) : []
         if exporter != nil { exportIndex = try ExportIndex(folder: settings.output + "/export") }
         let resumable = settings.mapPath == nil ? journal.completed : [:]
         let next = Counter()
         let workers = max(1, min(settings.jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let encoder = ReportSpool.encoder()
             while let index = next.take(below: files.count) {
                 let identity = Journal.identity(of: files[index])
                 var outcome: InstanceOutcome
@@ -132,20 +138,36 @@ public final class BatchRun: @unchecked Sendable {
                     previous.input = index + 1
                     previous.resumed = true
                     outcome = previous
+                    record(outcome, encoded: try? encoder.encode(outcome), at: index, spool: spool)
                 } else {
+                    // Encoded once, for the journal and the report alike.
                     outcome = process(index)
-                    journal.append(identity: identity, outcome: outcome)
+                    let encoded = try? encoder.encode(outcome)
+                    if let encoded { journal.append(identity: identity, encodedOutcome: encoded) }
+                    record(outcome, encoded: encoded, at: index, spool: spool)
                 }
-                record(outcome, at: index)
             }
         }
         try exportIndex?.write()
         journal.flush()
         let report = RunReport(
-            settings: settings, outcomes: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
-        try AtomicFile.write(report.json(), to: settings.output + "/report.json")
+            settings: settings, inputs: files.count, delivered: spool.delivered, quarantined: spool.quarantined,
+            instances: outcomes.compactMap { $0 }, seconds: Date().timeIntervalSince(started))
+        try spool.write(report, to: settings.output + "/report.json")
         if let mapPath = settings.mapPath { try crosswalk.write(to: mapPath) }
         return report
+    }
+
+    /// The folder of an output, and those above it when missing. Most outputs share the series
+    /// folder of the one before, so the common case is one mkdir that finds it there; FileManager
+    /// looks at every component first and costs more. Anything unusual is left to FileManager.
+    static func makeFolder(_ path: String) throws {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return }
+        if errno == ENOENT {
+            let parent = AtomicFile.split(path).folder
+            if !parent.isEmpty && parent != path, (try? makeFolder(parent)) != nil, mkdir(path, 0o777) == 0 || errno == EEXIST { return }
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     /// An output a power cut may have cut short is done again; a whole one has at least its preamble and meta header.
@@ -159,9 +181,12 @@ public final class BatchRun: @unchecked Sendable {
             + settings.options.map(\.rawValue).sorted()).joined(separator: ",")
     }
 
-    private func record(_ outcome: InstanceOutcome, at index: Int) {
+    private func record(_ outcome: InstanceOutcome, encoded: Data?, at index: Int, spool: ReportSpool) {
+        // An outcome that does not encode (it cannot happen: strings and numbers) leaves the
+        // spool one line short, and writing the report then fails rather than drop an input.
+        if let encoded { spool.add(encoded, state: outcome.state, at: index) }
         lock.lock()
-        outcomes[index] = outcome
+        if settings.keepsOutcomes { outcomes[index] = outcome }
         done += 1
         let count = done
         lock.unlock()
@@ -214,10 +239,8 @@ public final class BatchRun: @unchecked Sendable {
             outcome.code = error.code.name
             outcome.reason = error.message
             if error.code == .verificationFailed, let relative = delivering {
-                // The folders made for it stay only if another output lives there.
-                let series = (settings.output + "/" + relative as NSString).deletingLastPathComponent
-                rmdir(series)
-                rmdir((series as NSString).deletingLastPathComponent)
+                // The folders made for it stay only if another output lives there, or is being written.
+                leave(relative, removingEmptyFolders: true)
             }
         } catch {
             outcome.code = EngineError.Code.io.name
@@ -234,8 +257,9 @@ public final class BatchRun: @unchecked Sendable {
             throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
         }
         let destination = settings.output + "/" + relative
-        try FileManager.default.createDirectory(
-            atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        enter(relative)
+        defer { leave(relative, removingEmptyFolders: false) }
+        try Self.makeFolder(AtomicFile.split(destination).folder)
         // Made durable in batches by the journal.
         try result.file.write(to: destination, durable: false) { temporary in
             if let verifier, let source = result.source {
@@ -274,6 +298,35 @@ public final class BatchRun: @unchecked Sendable {
 
     /// Pixels added around text the check read (its boxes are tight to the words).
     public static let checkMargin = 3
+
+    /// Outputs being written per study and series folder, so that a failed output's cleanup never
+    /// removes a folder another worker has just made for its own output.
+    private var writing: [String: Int] = [:]
+
+    private func folders(of relative: String) -> [String] {
+        let series = AtomicFile.split(settings.output + "/" + relative).folder
+        return [series, AtomicFile.split(series).folder]
+    }
+
+    private func enter(_ relative: String) {
+        lock.lock()
+        for folder in folders(of: relative) { writing[folder, default: 0] += 1 }
+        lock.unlock()
+    }
+
+    /// `removingEmptyFolders`: after a failed output, its folders go when empty and nobody is writing there.
+    private func leave(_ relative: String, removingEmptyFolders: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        for folder in folders(of: relative) {
+            if removingEmptyFolders {
+                if writing[folder, default: 0] == 0 { rmdir(folder) }
+            } else {
+                writing[folder, default: 1] -= 1
+                if writing[folder] == 0 { writing[folder] = nil }
+            }
+        }
+    }
 
     private func claim(_ relative: String, for index: Int) -> Bool {
         lock.lock()

@@ -71,8 +71,16 @@ final class Journal: @unchecked Sendable {
     private let durable = ProcessInfo.processInfo.environment["DCMSCRUB_NO_SYNC"] == nil
 
     func append(identity: String, outcome: InstanceOutcome) {
-        guard var line = try? JSONEncoder().encode(Entry(identity: identity, settings: settings, outcome: outcome)) else { return }
-        line.append(0x0A)
+        guard let encoded = try? JSONEncoder().encode(outcome) else { return }
+        append(identity: identity, encodedOutcome: encoded)
+    }
+
+    /// An Entry's line around an outcome already encoded (for the report): identity and settings
+    /// are hex digits, which JSON takes as they are.
+    func append(identity: String, encodedOutcome: Data) {
+        var line = Data(#"{"identity":""#.utf8) + Data(identity.utf8) + Data(#"","outcome":"#.utf8)
+        line.append(encodedOutcome)
+        line.append(contentsOf: Array(#","settings":""#.utf8) + Array(settings.utf8) + Array(#""}"#.utf8) + [0x0A])
         lock.lock()
         pending.append(line)
         pendingCount += 1

@@ -17,6 +17,12 @@ public struct RunReport: Codable, Sendable {
     public var instances: [InstanceOutcome]
 
     init(settings: RunSettings, outcomes: [InstanceOutcome], seconds: Double) {
+        self.init(settings: settings, inputs: outcomes.count, delivered: outcomes.filter { $0.state == .delivered }.count,
+                  quarantined: outcomes.filter { $0.state == .quarantined }.count, instances: outcomes, seconds: seconds)
+    }
+
+    /// `instances` may be empty while the counts are of the whole run (BatchRun's spooled report).
+    init(settings: RunSettings, inputs: Int, delivered: Int, quarantined: Int, instances: [InstanceOutcome], seconds: Double) {
         options = ProfileOption.allCases.filter(settings.options.contains).map(\.rawValue)
         pixels = settings.pixels
         pixelsNote = settings.pixels == .off
@@ -31,11 +37,11 @@ public struct RunReport: Codable, Sendable {
         case nil:
             deliveryCheck = "outputs were not verified before delivery"
         }
-        inputs = outcomes.count
-        delivered = outcomes.filter { $0.state == .delivered }.count
-        quarantined = outcomes.filter { $0.state == .quarantined }.count
+        self.inputs = inputs
+        self.delivered = delivered
+        self.quarantined = quarantined
         self.seconds = (seconds * 1000).rounded() / 1000
-        instances = outcomes
+        self.instances = instances
     }
 
     /// The report as JSON, one instance per line: encoded piece by piece, so that a run of a

@@ -3,9 +3,32 @@ import Foundation
 
 public enum AtomicFile {
     static func temporaryPath(for path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let (folder, name) = split(path)
         return (folder.isEmpty ? "." : folder) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+
+    /// NSString's deletingLastPathComponent and lastPathComponent of `path`. An output's path (no
+    /// doubled or trailing slash) is split at its last slash as bytes; NSString first rewrites the
+    /// whole path and cost more than the rest of writing a small file. Any other path goes to NSString.
+    static func split(_ path: String) -> (folder: String, name: String) {
+        let bytes = path.utf8
+        var previous: UInt8 = 0
+        var lastSlash: String.Index?
+        var plain = bytes.last != 0x2F
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == 0x2F {
+                if previous == 0x2F { plain = false; break }
+                lastSlash = index
+            }
+            previous = byte
+        }
+        guard plain else {
+            return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
+        }
+        guard let lastSlash else { return ("", path) }
+        let name = String(path[path.index(after: lastSlash)...])
+        return (lastSlash == path.startIndex ? "/" : String(path[..<lastSlash]), name)
     }
 
     /// Moves a fully written temporary file over `path`. `durable`: fsync the file and its folder
@@ -16,8 +39,10 @@ public enum AtomicFile {
         guard rename(temporary, path) == 0 else {
             throw EngineError(.write, "cannot rename an output into place (errno \(errno))")
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        if durable { try? fsyncPath(folder.isEmpty ? "." : folder) }
+        if durable {
+            let folder = split(path).folder
+            try? fsyncPath(folder.isEmpty ? "." : folder)
+        }
     }
 
     /// Writes `data` to `path` atomically with the given permissions.

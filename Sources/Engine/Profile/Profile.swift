@@ -15,6 +15,7 @@ public enum Action: String, Sendable, CaseIterable {
     /// the value: D (valid even for Type 1) where D is allowed, otherwise Z; X/Z/U* sequences are kept
     /// with their UIDs replaced, so references survive.
     public static func resolving(_ text: String) -> Action? {
+        if let single = Action(rawValue: text) { return single } // most cells; trimming is Foundation's and slow
         let cell = text.trimmingCharacters(in: .whitespaces)
         if let single = Action(rawValue: cell) { return single }
         let parts = Set(cell.split(separator: "/").map { $0.replacingOccurrences(of: "*", with: "") })
@@ -111,36 +112,48 @@ public struct Profile: Sendable {
 
     /// The table shipped with the Engine.
     public static func standard(options: Set<ProfileOption> = []) throws -> Profile {
-        guard let url = Bundle.module.url(forResource: "ps3.15-annex-e", withExtension: "tsv") else {
+        guard let url = Bundle.module.url(forResource: "ps3.15-annex-e", withExtension: "tsv"),
+              let data = FileManager.default.contents(atPath: url.path) else {
             throw EngineError(.profile, "the profile table is missing from the installation")
         }
-        return try Profile(table: String(contentsOf: url, encoding: .utf8), options: options)
+        return try Profile(tableBytes: [UInt8](data), options: options)
     }
 
     public init(table: String, options: Set<ProfileOption>) throws {
+        try self.init(tableBytes: Array(table.utf8), options: options)
+    }
+
+    /// The table is split as bytes (tabs and newlines are ASCII); only the cells a rule keeps
+    /// become strings. Splitting it as Foundation strings cost more than a small batch's scrubbing.
+    init(tableBytes table: [UInt8], options: Set<ProfileOption>) throws {
         if options.contains(.retainLongFullDates) && options.contains(.retainLongModifiedDates) {
             throw EngineError(.usage, "retain-long-full-dates and retain-long-modified-dates exclude each other")
         }
         var header: [String] = []
+        var optionColumns: [(ProfileOption, Int)] = []
         var rules: [ProfileRule] = []
-        for (number, line) in table.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.hasPrefix("#") || line.isEmpty { continue }
-            let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if header.isEmpty { header = cells; continue }
-            guard cells.count == header.count, let pattern = TagPattern(cells[0]),
-                  Action.resolving(cells[3]) != nil else {
+        for (number, line) in table.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            if line.first == UInt8(ascii: "#") || line.isEmpty { continue }
+            let cells = line.split(separator: 0x09, omittingEmptySubsequences: false)
+            if header.isEmpty {
+                header = cells.map { String(decoding: $0, as: UTF8.self) }
+                optionColumns = ProfileOption.allCases.compactMap { option in header.firstIndex(of: option.column).map { (option, $0) } }
+                continue
+            }
+            let text = { (cell: Int) in String(decoding: cells[cell], as: UTF8.self) }
+            guard cells.count == header.count, let pattern = TagPattern(text(0)),
+                  Action.resolving(text(3)) != nil else {
                 throw EngineError(.profile, "profile table line \(number + 1) does not parse")
             }
             var byOption: [ProfileOption: String] = [:]
-            for option in ProfileOption.allCases {
-                if let column = header.firstIndex(of: option.column), !cells[column].isEmpty {
-                    guard Action.resolving(cells[column]) != nil else {
-                        throw EngineError(.profile, "profile table line \(number + 1): unknown action")
-                    }
-                    byOption[option] = cells[column]
+            for (option, column) in optionColumns where !cells[column].isEmpty {
+                let cell = text(column)
+                guard Action.resolving(cell) != nil else {
+                    throw EngineError(.profile, "profile table line \(number + 1): unknown action")
                 }
+                byOption[option] = cell
             }
-            rules.append(ProfileRule(pattern: pattern, name: cells[1], basic: cells[3], options: byOption))
+            rules.append(ProfileRule(pattern: pattern, name: text(1), basic: text(3), options: byOption))
         }
         guard rules.count > 500 else { throw EngineError(.profile, "the profile table is incomplete") }
         self.rules = rules

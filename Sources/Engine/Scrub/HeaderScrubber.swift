@@ -18,13 +18,14 @@ public struct HeaderScrubber: Sendable {
         let dataset = file.dataset
         let originalCharset = dataset.string(.specificCharacterSet) ?? ""
         let identifiers = PatientIdentifiers(collecting: dataset, charset: originalCharset)
+        let keptText = KeptText(collecting: dataset, charset: originalCharset)
         if !DicomText.isUTF8Compatible(originalCharset) {
             // Clean text is written back in UTF-8, so everything else must be UTF-8 too.
             try file.convertToUTF8()
         }
         let patientKey = Self.patientKey(dataset)
         var context = ScrubContext(
-            profile: profile, key: key, knowledge: knowledge, identifiers: identifiers,
+            profile: profile, key: key, knowledge: knowledge, identifiers: identifiers, keptText: keptText,
             charset: dataset.string(.specificCharacterSet) ?? "",
             dateOffset: key.dateOffset(forPatient: patientKey),
             pseudonym: key.pseudonym(forPatient: patientKey))

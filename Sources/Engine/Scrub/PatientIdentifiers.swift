@@ -10,6 +10,10 @@ public struct PatientIdentifiers: Sendable {
     var needles: [[UInt8]] {
         folded.needles { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { Array($0.utf8) } }
     }
+    /// The terms and the dates' spellings, each with its characters: what TextMatcher's positions search for.
+    var patterns: [(String, [Character])] {
+        folded.patterns { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { ($0, Array($0)) } }
+    }
     /// The values as collected: text and whether it is a person name.
     private var values: [(String, Bool)] = []
     private var folded = FoldedTerms()
@@ -55,7 +59,8 @@ public struct PatientIdentifiers: Sendable {
     public func excluding(_ terms: [String]) -> PatientIdentifiers {
         var copy = self
         copy.excluded.formUnion(terms)
-        copy.folded = FoldedTerms()
+        // The values are the same, so their fold is too: only the filter differs.
+        copy.folded = FoldedTerms(unfiltered: folded.unfiltered(from: values))
         return copy
     }
 
@@ -104,14 +109,34 @@ public struct PatientIdentifiers: Sendable {
 
 /// The folded terms of one set of identifiers, computed once.
 final class FoldedTerms: @unchecked Sendable {
+    private var cachedUnfiltered: [String]?
     private var cached: [String]?
     private var cachedNeedles: [[UInt8]]?
+    private var cachedPatterns: [(String, [Character])]?
+
+    init(unfiltered: [String]? = nil) {
+        cachedUnfiltered = unfiltered
+    }
+
+    func unfiltered(from values: [(String, Bool)]) -> [String] {
+        if let cachedUnfiltered { return cachedUnfiltered }
+        let terms = PatientIdentifiers.fold(values)
+        cachedUnfiltered = terms
+        return terms
+    }
 
     func terms(from values: [(String, Bool)], excluding excluded: Set<String>) -> [String] {
         if let cached { return cached }
-        let terms = PatientIdentifiers.fold(values).filter { !excluded.contains($0) }
+        let terms = unfiltered(from: values).filter { !excluded.contains($0) }
         cached = terms
         return terms
+    }
+
+    func patterns(_ make: () -> [(String, [Character])]) -> [(String, [Character])] {
+        if let cachedPatterns { return cachedPatterns }
+        let patterns = make()
+        cachedPatterns = patterns
+        return patterns
     }
 
     func needles(_ make: () -> [[UInt8]]) -> [[UInt8]] {

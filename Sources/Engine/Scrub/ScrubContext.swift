@@ -5,6 +5,8 @@ struct ScrubContext {
     let key: ProjectKey
     let knowledge: PrivateTagKnowledge?
     let identifiers: PatientIdentifiers
+    /// The patient's own identifiers, looked for in text the profile keeps.
+    let keptText: KeptText
     /// The dataset's Specific Character Set after any conversion to UTF-8.
     let charset: String
     let dateOffset: Int
@@ -14,6 +16,8 @@ struct ScrubContext {
     /// or clean (C): SR content keeps its codes; any other D sequence (Verifying Observer, Person
     /// Identification Code, Institution Code) keeps its structure with every text value a dummy.
     var nested: NestedText?
+    /// The sequence whose item is being scrubbed; nil at the top level.
+    var enclosingSequence: Tag?
 
     enum NestedText {
         case dummyFreeText, cleanFreeText, dummyAllText
@@ -93,14 +97,16 @@ struct ScrubContext {
                 } else if action == .dummy {
                     nested = .dummyAllText
                 }
-                defer { nested = outer }
+                let outerSequence = enclosingSequence
+                enclosingSequence = tag
+                defer { nested = outer; enclosingSequence = outerSequence }
                 for child in item.items(at: index) { try scrub(child, depth: depth + 1) }
             }
             return
         }
         switch action {
         case .keep:
-            return
+            try cleanKept(item, index, element)
         case .remove:
             try item.remove(at: index)
         case .zero:
@@ -135,12 +141,18 @@ struct ScrubContext {
     private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
         guard let value = item.string(at: index), !value.isEmpty else { return }
         let mapped = value.split(separator: "\\").map { original -> String in
-            let original = String(original.filter { $0 != "\u{0}" && $0 != " " })
+            let original = Self.withoutPadding(original)
             let new = key.uid(for: original)
             uids[original] = new
             return new
         }
         try item.setString(at: index, mapped.joined(separator: "\\"))
+    }
+
+    /// A UID without its NUL and space padding; as bytes when ASCII (filtering Characters cost more than the HMAC).
+    static func withoutPadding(_ value: Substring) -> String {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return String(value.filter { $0 != "\u{0}" && $0 != " " }) }
+        return String(decoding: value.utf8.filter { $0 != 0 && $0 != 0x20 }, as: UTF8.self)
     }
 
     /// C: dates are shifted by the patient's offset; free text loses the patient's identifiers;
@@ -162,6 +174,16 @@ struct ScrubContext {
         default:
             return
         }
+    }
+
+    /// K (or not listed): kept, but without the patient's own names, IDs and birth date (KeptText).
+    private func cleanKept(_ item: DicomItem, _ index: Int, _ element: DicomElement) throws {
+        guard element.length > 0, KeptText.textVRs.contains(element.vr), !keptText.isEmpty,
+              !KeptText.isCode(element.tag, in: enclosingSequence),
+              let raw = item.stringBytes(at: index), keptText.mayHold(raw),
+              let text = DicomText.decode(raw, charset: charset),
+              let cleaned = keptText.cleaned(text, vr: element.vr) else { return }
+        try item.setString(at: index, bytes: encode(cleaned, like: raw))
     }
 
     /// Writes text back in the encoding it came in: UTF-8 when declared or valid, else Latin-1.
@@ -186,6 +208,7 @@ struct ScrubContext {
         switch disposition {
         case .keep, .notApplicable where element.isSequence:
             for child in element.isSequence ? item.items(at: index) : [] { try scrub(child, depth: depth + 1) }
+            if !element.isSequence { try cleanKept(item, index, element) }
             return true
         case .hash where element.vr == "UI":
             try replaceUIDs(item, index)

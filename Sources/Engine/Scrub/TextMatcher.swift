@@ -6,7 +6,29 @@ public enum TextMatcher {
     public static func fold(_ text: String) -> String {
         // ASCII folds to its lower case; Foundation's folding costs tens of microseconds a call.
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-        return text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return foldCache.fold(text)
+    }
+
+    /// The same few names are folded for every file of a study, by the scrubber and the check.
+    private static let foldCache = FoldCache()
+
+    private final class FoldCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var folded: [String: String] = [:]
+        /// Enough for the patients and staff of the files in flight; emptied when full, so memory stays flat.
+        private let capacity = 4096
+
+        func fold(_ text: String) -> String {
+            lock.lock()
+            if let known = folded[text] { lock.unlock(); return known }
+            lock.unlock()
+            let result = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            lock.lock()
+            if folded.count >= capacity { folded.removeAll(keepingCapacity: true) }
+            folded[text] = result
+            lock.unlock()
+            return result
+        }
     }
 
     /// The ways a YYYYMMDD date is commonly written in reports and descriptions.
@@ -25,7 +47,7 @@ public enum TextMatcher {
     public static func clean(_ text: String, removing identifiers: PatientIdentifiers) -> (text: String, changed: Bool) {
         let characters = Array(text)
         var erase = [Bool](repeating: false, count: characters.count)
-        occurrences(in: characters, of: identifiers) { _, origins in
+        occurrences(in: FoldedCharacters(characters), of: identifiers) { _, origins in
             for k in origins { erase[k] = true }
         }
         guard erase.contains(true) else { return (text, false) }
@@ -46,15 +68,49 @@ public enum TextMatcher {
     /// Which of the identifiers (as folded terms and date spellings) occur in `text`, by the rules
     /// `clean` erases by; the quality check reports what it finds with these.
     public static func matches(in text: String, of identifiers: PatientIdentifiers) -> [String] {
+        let whole = foldedUTF8(text)
+        return matches(of: identifiers, holding: { contains(whole, $0) }) { FoldedCharacters(Array(text)) }
+    }
+
+    /// `matches` in text folded once for good (the product's own words, looked at for every file).
+    static func matches(in text: FoldedText, of identifiers: PatientIdentifiers) -> [String] {
+        matches(of: identifiers, holding: text.contains) { text.characters }
+    }
+
+    private static func matches(of identifiers: PatientIdentifiers, holding: ([UInt8]) -> Bool,
+                                characters: () -> FoldedCharacters) -> [String] {
         // Most text holds none of them: one fold of the whole text rules that out cheaply, before
         // the character-by-character fold that positions need.
-        let whole = foldedUTF8(text)
-        guard identifiers.needles.contains(where: { contains(whole, $0) }) else { return [] }
+        guard identifiers.needles.contains(where: holding) else { return [] }
         var found: [String] = []
-        occurrences(in: Array(text), of: identifiers) { needle, _ in
+        occurrences(in: characters(), of: identifiers) { needle, _ in
             if found.last != needle { found.append(needle) }
         }
         return found
+    }
+
+    /// A text with both its folds made at once, to be matched many times.
+    struct FoldedText: Sendable {
+        let whole: [UInt8]
+        let characters: FoldedCharacters
+        /// Where each byte value occurs in `whole`: a needle is only compared where it can begin.
+        private let starts: [[Int]]
+
+        init(_ text: String) {
+            whole = foldedUTF8(text)
+            characters = FoldedCharacters(Array(text))
+            var starts = [[Int]](repeating: [], count: 256)
+            for (i, byte) in whole.enumerated() { starts[Int(byte)].append(i) }
+            self.starts = starts
+        }
+
+        /// `TextMatcher.contains(whole, needle)`.
+        func contains(_ needle: [UInt8]) -> Bool {
+            guard let first = needle.first else { return true }
+            return starts[Int(first)].contains { start in
+                start + needle.count <= whole.count && whole[start..<start + needle.count].elementsEqual(needle)
+            }
+        }
     }
 
     /// `fold` as UTF-8; ASCII text (most of a header) only needs its letters lowered.
@@ -81,21 +137,26 @@ public enum TextMatcher {
         return false
     }
 
-    /// Calls `body` for each occurrence of a needle, with the positions in `characters` it covers.
-    private static func occurrences(in characters: [Character], of identifiers: PatientIdentifiers,
-                                    _ body: (String, [Int]) -> Void) {
-        // Fold character by character so positions in the folded text map back to the original.
+    /// Text folded character by character, so that positions in the folded text map back to the original.
+    struct FoldedCharacters: Sendable {
         var folded: [Character] = []
         var origin: [Int] = []
-        for (i, c) in characters.enumerated() {
-            for f in fold(String(c)) {
-                folded.append(f)
-                origin.append(i)
+
+        init(_ characters: [Character]) {
+            for (i, c) in characters.enumerated() {
+                for f in fold(String(c)) {
+                    folded.append(f)
+                    origin.append(i)
+                }
             }
         }
-        let needles = identifiers.terms + identifiers.dates.flatMap(dateSpellings)
-        for needle in needles {
-            let pattern = Array(needle)
+    }
+
+    /// Calls `body` for each occurrence of a needle, with the positions in the original characters it covers.
+    private static func occurrences(in text: FoldedCharacters, of identifiers: PatientIdentifiers,
+                                    _ body: (String, [Int]) -> Void) {
+        let folded = text.folded, origin = text.origin
+        for (needle, pattern) in identifiers.patterns {
             guard !pattern.isEmpty, pattern.count <= folded.count else { continue }
             var start = 0
             while start + pattern.count <= folded.count {

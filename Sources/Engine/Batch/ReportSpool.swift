@@ -1,0 +1,111 @@
+// ReportSpool: report.json's instance lines on disk as inputs finish, in input order, so a run holds no outcome once it is recorded.
+import Foundation
+
+final class ReportSpool: @unchecked Sendable {
+    private let path: String
+    private let fd: Int32
+    private let lock = NSLock()
+    /// Lines finished before the ones ahead of them (a few: workers take inputs in order).
+    private var waiting: [Int: Data] = [:]
+    private var nextIndex = 0
+    private var buffer = Data()
+    private var failed = false
+    private(set) var count = 0
+    private(set) var delivered = 0
+    private(set) var quarantined = 0
+
+    /// A hidden temporary file next to report.json; a killed run's is removed with the other temporaries.
+    init(folder: String) throws {
+        path = AtomicFile.temporaryPath(for: folder + "/report.json")
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw EngineError(.write, "cannot create the report's spool in the output folder (errno \(errno))") }
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+
+    /// The encoder of report.json's lines: sorted keys, as RunReport.json writes them.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// Records the outcome of input `index` (0-based), encoded as report.json shows it.
+    func add(_ line: Data, state: InstanceState, at index: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        waiting[index] = line
+        if state == .delivered { delivered += 1 } else { quarantined += 1 }
+        while let next = waiting.removeValue(forKey: nextIndex) {
+            if nextIndex > 0 { buffer.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
+            buffer.append(next)
+            nextIndex += 1
+            count += 1
+        }
+        if buffer.count >= 1 << 16 { writeBufferLocked() }
+    }
+
+    private func writeBufferLocked() {
+        if !buffer.isEmpty && !Self.writeAll(fd, buffer) { failed = true }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `head` (the report without instances) with the spooled lines in place of its empty
+    /// list to `destination`, atomically: the bytes RunReport.json gives for the same outcomes.
+    func write(_ head: RunReport, to destination: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        writeBufferLocked()
+        guard !failed, waiting.isEmpty else { throw EngineError(.write, "cannot write the report's spool in the output folder") }
+        var empty = head
+        empty.instances = []
+        let text = try Self.encoder().encode(empty)
+        guard let range = text.range(of: Data(#""instances":[]"#.utf8)) else {
+            throw EngineError(.write, "the report cannot be assembled")
+        }
+        let prefix = text[..<range.lowerBound] + Data(#""instances":["#.utf8) + Data([0x0A])
+        let suffix = Data((count > 0 ? "\n" : "").utf8) + Data("]".utf8) + text[range.upperBound...] + Data([0x0A])
+
+        let temporary = AtomicFile.temporaryPath(for: destination)
+        let out = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard out >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
+        var ok = Self.writeAll(out, prefix)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset: off_t = 0
+        while ok {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n == 0 { break }
+            if n < 0 { ok = false; break }
+            ok = chunk.withUnsafeBytes { Self.writeAll(out, UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            offset += off_t(n)
+        }
+        ok = ok && Self.writeAll(out, suffix)
+        fchmod(out, 0o644)
+        close(out)
+        guard ok else {
+            unlink(temporary)
+            throw EngineError(.write, "cannot write an output file (errno \(errno))")
+        }
+        do { try AtomicFile.commit(temporary: temporary, to: destination) } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ data: Data) -> Bool {
+        data.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < raw.count {
+            let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+}
