@@ -256,3 +256,21 @@ func realFilesPassTheHeaderCheckUnderEveryOptionSet(options: Set<ProfileOption>)
     #expect(failed.isEmpty, "\(failed.map { "input \($0.input): \($0.reason ?? "")" })")
     #expect(report.delivered >= 19) // the rest are duplicates of one SOP Instance UID and files without a SOP Class
 }
+
+@Test func anIDOfDigitsInANumberFieldIsNoLeakButInTextItIs() throws {
+    let folder = try Fixtures.scratch()
+    let source = try SampleStudy(patient: .german, seed: 74).writeStudy(into: folder + "/in", slices: 1)[0]
+    try PlantedLeaks.edit(source) { d in
+        try d.put(Tag(0x0020, 0x0010), "1024", vr: "SH") // Study ID
+        try d.put(Tag(0x0028, 0x1052), "-1024", vr: "DS") // Rescale Intercept, kept
+    }
+    let output = try PlantedLeaks.deidentify(source, into: folder + "/out")
+    let clean = try verify(output).findings
+    #expect(clean.isEmpty, "\(clean.map(\.summary))")
+    try PlantedLeaks.edit(output.path) { d in
+        let region = try d.appendItem(Tag(0x0008, 0x2218))
+        try region.put(.codeMeaning, "study 1024", vr: "LO")
+    }
+    let findings = try verify(output).findings
+    #expect(findings.contains { $0.location == "(0008,2218)[1](0008,0104)" && $0.sourceTag == "(0020,0010)" }, "\(findings.map(\.summary))")
+}

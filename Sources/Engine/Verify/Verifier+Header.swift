@@ -42,10 +42,15 @@ extension Verifier {
             // still counted for the byte scan's reconciliation.
             let coded = Self.codeAttributes.contains(tag) || (tag == .codeMeaning && walked.ancestors.last == Self.conceptNameCodeSequence)
             let tokens = element.vr == "CS"
+            // A number field (DS, IS) holds measurements: a Study ID "1024" is no leak in a Rescale
+            // Intercept of "-1024". Only an all-digit value is let pass there, and it still counts
+            // for the byte scan's reconciliation.
+            let numbers = element.vr == "DS" || element.vr == "IS"
             var found: [(IdentifyingKind, Tag, String)] = []
             needles.scan(raw) { n, _ in
                 walkCounts[n] += 1
                 let needle = needles.needles[n]
+                if numbers && needle.bytes.allSatisfy(ValueNeedles.isDigit) { return }
                 if !coded && !tokens { found.append((needle.kind, needle.tag, needle.value)) }
             }
             if !coded, element.isString, Self.matchedTextVRs.contains(element.vr), let text = DicomText.decode(raw, charset: charset) {
