@@ -69,43 +69,22 @@ final class ReportSpool: @unchecked Sendable {
         let prefix = text[..<range.lowerBound] + Data(#""instances":["#.utf8) + Data([0x0A])
         let suffix = Data((count > 0 ? "\n" : "").utf8) + Data("]".utf8) + text[range.upperBound...] + Data([0x0A])
 
-        let temporary = AtomicFile.temporaryPath(for: destination)
-        let out = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard out >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
-        var ok = Self.writeAll(out, prefix)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var offset: off_t = 0
-        while ok {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            if n == 0 { break }
-            if n < 0 { ok = false; break }
-            ok = chunk.withUnsafeBytes { Self.writeAll(out, UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-            offset += off_t(n)
-        }
-        ok = ok && Self.writeAll(out, suffix)
-        fchmod(out, 0o644)
-        close(out)
-        guard ok else {
-            unlink(temporary)
-            throw EngineError(.write, "cannot write an output file (errno \(errno))")
-        }
-        do { try AtomicFile.commit(temporary: temporary, to: destination) } catch {
-            unlink(temporary)
-            throw error
+        try AtomicFile.write(to: destination) { out in
+            var ok = Self.writeAll(out, prefix)
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            var offset: off_t = 0
+            while ok {
+                let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+                if n == 0 { break }
+                if n < 0 { ok = false; break }
+                ok = chunk.withUnsafeBytes { AtomicFile.writeAll(out, UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                offset += off_t(n)
+            }
+            return ok && Self.writeAll(out, suffix)
         }
     }
 
     private static func writeAll(_ fd: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { writeAll(fd, $0) }
-    }
-
-    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < raw.count {
-            let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
+        data.withUnsafeBytes { AtomicFile.writeAll(fd, $0) }
     }
 }

@@ -47,18 +47,15 @@ public enum AtomicFile {
 
     /// Writes `data` to `path` atomically with the given permissions.
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+        try write(to: path, mode: mode) { fd in data.withUnsafeBytes { writeAll(fd, $0) } }
+    }
+
+    /// Writes what `fill` writes to the descriptor (false: it failed) to `path` atomically.
+    static func write(to path: String, mode: mode_t = 0o644, _ fill: (Int32) -> Bool) throws {
         let temporary = temporaryPath(for: path)
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard fd >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
-        let ok = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
+        let ok = fill(fd)
         fchmod(fd, mode)
         close(fd)
         guard ok else {
@@ -69,6 +66,17 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// All of `raw` to `fd`, across short writes.
+    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < raw.count {
+            let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 
     static func fsyncPath(_ path: String) throws {
