@@ -6,7 +6,7 @@ final class SixelPlacer {
     private let multiplexer: Passthrough.Multiplexer
     private let colors: Int
     /// What each area shows now, so an unchanged image is not sent again.
-    private var placed: [String: String] = [:]
+    private var placed = Placements()
     private var encoded: [(fingerprint: String, bytes: [UInt8])] = []
     /// Bytes written, for measurements.
     private(set) var bytesWritten = 0
@@ -18,16 +18,15 @@ final class SixelPlacer {
     }
 
     /// The next placement sends every image again (after a clear, a resize, or an overlay that covered them).
-    func invalidate() { placed = [:] }
+    func invalidate() { placed.invalidate() }
 
     func willChange(_ fingerprint: String, at area: CellRect) -> Bool {
-        placed["\(area.column),\(area.row)"] != fingerprint
+        !placed.shows(fingerprint, at: area)
     }
 
     /// Writes the image at the slot's top-left cell unless that exact image is already there.
     func place(_ image: RGBImage, fingerprint: String, at area: CellRect) throws {
-        let key = "\(area.column),\(area.row)"
-        guard placed[key] != fingerprint else { return }
+        guard !placed.shows(fingerprint, at: area) else { return }
         let bytes: [UInt8]
         if let hit = encoded.first(where: { $0.fingerprint == fingerprint }) {
             bytes = hit.bytes
@@ -42,12 +41,9 @@ final class SixelPlacer {
         out += Array("\u{1B}8".utf8)
         FileHandle.standardOutput.write(Data(out))
         bytesWritten += out.count
-        placed[key] = fingerprint
+        placed.record(fingerprint, at: area)
     }
 
     /// An area that no longer shows an image (its cells are text again).
-    func remove(notIn areas: [CellRect]) {
-        let keep = Set(areas.map { "\($0.column),\($0.row)" })
-        placed = placed.filter { keep.contains($0.key) }
-    }
+    func remove(notIn areas: [CellRect]) { placed.remove(notIn: areas) }
 }
