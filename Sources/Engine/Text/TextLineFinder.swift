@@ -43,8 +43,14 @@ enum TextLineFinder {
             && mark.height * 3 >= line.height && line.height * 3 >= mark.height * 1
     }
 
-    /// 8-connected components of ink pixels.
+    /// 8-connected components of ink pixels, glyph-sized (larger areas are regions, not glyphs).
     static func components(in mask: GrayImage) -> [Component] {
+        connectedInk(mask, eightConnected: true).filter { $0.area <= 20_000 }
+    }
+
+    /// Every connected area of ink (0) pixels of a mask, in raster order of its first pixel, with its
+    /// bounding box and pixel count; 8-connected (diagonal neighbours join) or 4-connected.
+    static func connectedInk(_ mask: GrayImage, eightConnected: Bool) -> [Component] {
         let w = mask.width, h = mask.height
         var seen = [Bool](repeating: false, count: w * h)
         var result: [Component] = []
@@ -60,7 +66,7 @@ enum TextLineFinder {
                 for dy in -1...1 {
                     let ny = y + dy
                     guard ny >= 0, ny < h else { continue }
-                    for dx in -1...1 {
+                    for dx in -1...1 where eightConnected || dx == 0 || dy == 0 {
                         let nx = x + dx
                         guard nx >= 0, nx < w else { continue }
                         let q = ny * w + nx
@@ -71,7 +77,6 @@ enum TextLineFinder {
                     }
                 }
             }
-            if area > 20_000 { continue } // a region, not a glyph
             result.append(Component(box: PixelRect(x0: minX, y0: minY, x1: maxX + 1, y1: maxY + 1), area: area))
         }
         return result

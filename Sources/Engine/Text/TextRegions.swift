@@ -79,24 +79,6 @@ enum TextRegions {
 
     /// Bounding boxes of the 4-connected ink areas of a mask, of any size.
     static func boundingBoxes(_ mask: GrayImage) -> [PixelRect] {
-        let w = mask.width, h = mask.height
-        var seen = [Bool](repeating: false, count: w * h)
-        var boxes: [PixelRect] = []
-        var stack: [Int] = []
-        for start in 0..<(w * h) where mask.pixels[start] == 0 && !seen[start] {
-            seen[start] = true
-            stack.append(start)
-            var minX = start % w, maxX = minX, minY = start / w, maxY = minY
-            while let p = stack.popLast() {
-                let x = p % w, y = p / w
-                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-                if x > 0, mask.pixels[p - 1] == 0, !seen[p - 1] { seen[p - 1] = true; stack.append(p - 1) }
-                if x < w - 1, mask.pixels[p + 1] == 0, !seen[p + 1] { seen[p + 1] = true; stack.append(p + 1) }
-                if y > 0, mask.pixels[p - w] == 0, !seen[p - w] { seen[p - w] = true; stack.append(p - w) }
-                if y < h - 1, mask.pixels[p + w] == 0, !seen[p + w] { seen[p + w] = true; stack.append(p + w) }
-            }
-            boxes.append(PixelRect(x0: minX, y0: minY, x1: maxX + 1, y1: maxY + 1))
-        }
-        return boxes
+        TextLineFinder.connectedInk(mask, eightConnected: false).map(\.box)
     }
 }
