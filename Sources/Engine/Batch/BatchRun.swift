@@ -207,21 +207,21 @@ public final class BatchRun: @unchecked Sendable {
         var delivering: String?
         var alsoRedact: [Proposal] = []
         do {
-            var delivered: InstanceProcessor.Result?
-            while delivered == nil {
-                let result = try processor.deidentify(path: files[index], alsoRedact: alsoRedact)
-                delivering = result.relativePath
-                do {
-                    try deliver(result, index)
-                    delivered = result
-                } catch let failure as CheckFailure {
-                    guard alsoRedact.isEmpty, let more = Self.readable(failure.verification) else {
-                        throw EngineError(.verificationFailed, failure.verification.reason)
-                    }
-                    alsoRedact = more
+            var result = try processor.deidentify(path: files[index])
+            delivering = result.relativePath
+            do {
+                try deliver(result, index)
+            } catch let failure as CheckFailure {
+                guard let more = Self.readable(failure.verification) else {
+                    throw EngineError(.verificationFailed, failure.verification.reason)
+                }
+                // The first pass's proposals stand; the file is read again from the source.
+                alsoRedact = more
+                result = try processor.deidentify(path: files[index], proposals: result.proposals + more)
+                do { try deliver(result, index) } catch let again as CheckFailure {
+                    throw EngineError(.verificationFailed, again.verification.reason)
                 }
             }
-            guard let result = delivered else { throw EngineError(.io, "unexpected failure") }
             if settings.mapPath != nil {
                 lock.lock()
                 crosswalk.add(input: files[index], output: result.relativePath, result: result.scrub)

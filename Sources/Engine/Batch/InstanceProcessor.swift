@@ -28,9 +28,9 @@ public struct InstanceProcessor: Sendable {
     /// Opens and de-identifies `path`. `rectangles` nil: the engine proposes (templates, then OCR);
     /// otherwise exactly the reviewer's rectangles are redacted. Throws an EngineError with a
     /// one-line reason whenever the file cannot be delivered safely.
-    /// `alsoRedact`: text the quality check read in an earlier output of this file, redacted as well
-    /// as what the engine proposes (run's second pass; see BatchRun).
-    public func deidentify(path: String, rectangles: [PixelRect]? = nil, alsoRedact: [Proposal] = []) throws -> Result {
+    /// `proposals`: what an earlier pass over this file proposed, used as it is instead of proposing
+    /// again (run's second pass adds the text the quality check read; see BatchRun).
+    public func deidentify(path: String, rectangles: [PixelRect]? = nil, proposals given: [Proposal]? = nil) throws -> Result {
         let file = try DicomFile.open(path: path, maxBytes: maxBytes)
         try Admission.check(file)
         var facts = collectsSourceFacts ? SourceFacts(collecting: file, path: path, profile: scrubber.profile) : nil
@@ -40,9 +40,11 @@ public struct InstanceProcessor: Sendable {
         if hasPixels && pixels == .clean {
             if let rectangles {
                 proposals = rectangles.map { Proposal(rect: $0, source: .manual, text: "", confidence: 100, reason: "reviewer") }
+            } else if let given {
+                proposals = given
             } else {
                 let identifiers = PatientIdentifiers(collecting: file.dataset, charset: file.dataset.string(.specificCharacterSet) ?? "")
-                proposals = try propose(file, identifiers: identifiers) + alsoRedact
+                proposals = try propose(file, identifiers: identifiers)
             }
             redaction = try PixelRedactor.redact(file, rectangles: proposals.map(\.rect))
         }
