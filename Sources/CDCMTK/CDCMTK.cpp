@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 #include <utility>
 #include <ostream>
@@ -47,9 +48,37 @@ void failDCMTK(char *err, size_t errlen, const char *what, const OFCondition &co
 DcmItem *asItem(cdcm_item *item) { return reinterpret_cast<DcmItem *>(item); }
 cdcm_item *asHandle(DcmItem *item) { return reinterpret_cast<cdcm_item *>(item); }
 
-DcmElement *elementAt(cdcm_item *item, size_t index) {
-    if (item == nullptr) return nullptr;
-    return asItem(item)->getElement(static_cast<unsigned long>(index));
+// Where this thread's last element lookup ended. DcmItem::getElement(i) walks the list from its
+// start, which made a walk by index quadratic; the next index continues from here instead. Any
+// call that may change the shape of a list (insert, remove, clear, close, save) moves the
+// generation on, which retires every thread's cursor.
+std::atomic<uint64_t> shapeGeneration{1};
+struct Cursor {
+    uint64_t generation = 0;
+    DcmItem *item = nullptr;
+    size_t index = 0;
+    DcmElement *element = nullptr;
+};
+thread_local Cursor cursor;
+
+void shapeChanged() { shapeGeneration.fetch_add(1, std::memory_order_acq_rel); }
+
+DcmElement *elementAt(cdcm_item *handle, size_t index) {
+    if (handle == nullptr) return nullptr;
+    DcmItem *item = asItem(handle);
+    const uint64_t generation = shapeGeneration.load(std::memory_order_acquire);
+    DcmElement *found = nullptr;
+    if (cursor.generation == generation && cursor.item == item) {
+        if (index == cursor.index) {
+            found = cursor.element;
+        } else if (index == cursor.index + 1) {
+            // O(1) while the list's own position is still at the cursor; a search from the start otherwise.
+            found = OFstatic_cast(DcmElement *, item->nextInContainer(cursor.element));
+        }
+    }
+    if (found == nullptr) found = item->getElement(static_cast<unsigned long>(index));
+    if (found != nullptr) cursor = Cursor{generation, item, index, found};
+    return found;
 }
 
 // The VR a DICOM writer would use: DCMTK's internal ones (ox, xs, lt, up...) become standard ones.
@@ -161,6 +190,7 @@ OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
 // the bytes and inserts it, replacing an existing one.
 int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
                const uint8_t *value, size_t len, bool wantString) {
+    shapeChanged();
     if (item == nullptr) return -1;
     DcmTag tag(group, element);
     if (vr != nullptr) {
@@ -264,6 +294,11 @@ std::string topLevelUID(DcmItem *item, const DcmTagKey &key) {
 // reading with correction on would have.
 void alignOddBinaryValues(DcmItem *item) {
     for (DcmObject *o = item->nextInContainer(nullptr); o != nullptr; o = item->nextInContainer(o)) {
+        // What each element is, from its class's own VR first: three dynamic casts per element
+        // cost more than the rest of opening a small file.
+        const DcmEVR id = o->ident();
+        if (id == EVR_PixelData || isStringVR(id) || id == EVR_US || id == EVR_SS || id == EVR_UL || id == EVR_SL ||
+            id == EVR_FL || id == EVR_FD || id == EVR_AT) continue;
         if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(o)) {
             for (unsigned long i = 0; i < sq->card(); ++i) alignOddBinaryValues(sq->getItem(i));
             continue;
@@ -432,7 +467,10 @@ cdcm_file *cdcm_new(void) {
     return file;
 }
 
-void cdcm_close(cdcm_file *file) { delete file; }
+void cdcm_close(cdcm_file *file) {
+    shapeChanged();
+    delete file;
+}
 
 cdcm_item *cdcm_dataset(cdcm_file *file) {
     return file == nullptr ? nullptr : asHandle(file->format.getDataset());
@@ -451,6 +489,7 @@ size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen) {
 }
 
 int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen) {
+    shapeChanged();
     if (file == nullptr || path == nullptr) { fail(err, errlen, "no file or path"); return -1; }
     DcmDataset *ds = file->format.getDataset();
     DcmMetaInfo *meta = file->format.getMetaInfo();
@@ -527,7 +566,6 @@ int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
     std::memcpy(out->vr, name, 2);
     out->vr[2] = '\0';
     out->length = e->getLength();
-    out->vm = static_cast<uint32_t>(e->getVM());
     out->is_sequence = vr == EVR_SQ ? 1 : 0;
     out->is_string = (isStringVR(vr) && dynamic_cast<DcmByteString *>(e) != nullptr) ? 1 : 0;
     return 0;
@@ -617,6 +655,7 @@ int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t l
 }
 
 int cdcm_clear(cdcm_item *item, size_t index) {
+    shapeChanged();
     DcmElement *e = elementAt(item, index);
     if (e == nullptr) return -1;
     if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {
@@ -632,6 +671,7 @@ int cdcm_clear(cdcm_item *item, size_t index) {
 }
 
 int cdcm_remove(cdcm_item *item, size_t index) {
+    shapeChanged();
     if (item == nullptr || index >= asItem(item)->card()) return -1;
     DcmElement *e = asItem(item)->remove(static_cast<unsigned long>(index));
     if (e == nullptr) return -1;
@@ -650,6 +690,7 @@ int cdcm_put_bytes(cdcm_item *item, uint16_t group, uint16_t element, const char
 }
 
 cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element) {
+    shapeChanged();
     if (item == nullptr) return nullptr;
     DcmItem *created = nullptr;
     DcmTag tag(group, element, EVR_SQ);
@@ -660,6 +701,7 @@ cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element) {
 // MARK: text
 
 int cdcm_convert_dataset_to_utf8(cdcm_file *file, char *err, size_t errlen) {
+    shapeChanged();
     if (file == nullptr) { fail(err, errlen, "no file"); return -1; }
     if (!DcmSpecificCharacterSet::isConversionAvailable()) {
         fail(err, errlen, "character set conversion is not available in this DCMTK");
@@ -777,6 +819,7 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
 
 int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
                         char *err, size_t errlen) {
+    shapeChanged();
     PixelGeometry g;
     if (!readGeometry(file, g, err, errlen)) return -1;
     uint64_t expected = uint64_t(g.info.frame_bytes) * g.info.frames;
@@ -816,6 +859,7 @@ cdcm_file *cdcm_clone(cdcm_file *file) {
 }
 
 int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t errlen) {
+    shapeChanged();
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
     DcmDataset *source = from == nullptr ? nullptr : from->format.getDataset();
     if (ds == nullptr || source == nullptr) { fail(err, errlen, "no dataset"); return -1; }

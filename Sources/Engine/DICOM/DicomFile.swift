@@ -102,7 +102,7 @@ public struct DicomItem {
         }
         return DicomElement(
             tag: Tag(info.group, info.element), vr: vr, length: Int(info.length),
-            multiplicity: Int(info.vm), isSequence: info.is_sequence != 0, isString: info.is_string != 0)
+            isSequence: info.is_sequence != 0, isString: info.is_string != 0)
     }
 
     public var elements: [DicomElement] { (0..<count).map(element(at:)) }
@@ -207,7 +207,6 @@ public struct DicomElement: Sendable {
     public let tag: Tag
     public let vr: String
     public let length: Int
-    public let multiplicity: Int
     public let isSequence: Bool
     public let isString: Bool
 }
