@@ -4,6 +4,8 @@ import Foundation
 
 public struct ProjectKey: Sendable {
     let key: SymmetricKey
+    /// Replacement UIDs already made with this key: the files of a study share most of their UIDs.
+    private let made = UIDCache()
 
     public init(bytes: [UInt8]) {
         key = SymmetricKey(data: bytes)
@@ -51,9 +53,12 @@ public struct ProjectKey: Sendable {
     /// PS3.5 B.2: "2.25." and the decimal of a 128-bit number, here the first 128 bits of
     /// HMAC-SHA256(key, UID), so the same UID maps the same way on every machine and run.
     public func uid(for original: String) -> String {
+        if let known = made[original] { return known }
         let bytes = Array(HMAC<SHA256>.authenticationCode(for: Data(original.utf8), using: key)).prefix(16)
         let value = bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
-        return "2.25." + String(value)
+        let uid = "2.25." + String(value)
+        made[original] = uid
+        return uid
     }
 
     /// A patient's pseudonym: stable for one key, unlinkable without it.
@@ -75,5 +80,27 @@ public struct ProjectKey: Sendable {
     public func hashedText(_ value: String) -> String {
         let bytes = digest("private", value)
         return bytes.prefix(8).map { String(format: "%02X", $0) }.joined()
+    }
+}
+
+/// Original to replacement UIDs of one key, shared by the workers. Bounded: emptied when full, so
+/// a batch of millions of instances holds at most `limit` UIDs.
+private final class UIDCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var uids: [String: String] = [:]
+    static let limit = 8192
+
+    subscript(original: String) -> String? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return uids[original]
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            if uids.count >= Self.limit { uids.removeAll(keepingCapacity: true) }
+            uids[original] = newValue
+        }
     }
 }
