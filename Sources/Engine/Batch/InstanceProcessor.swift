@@ -78,7 +78,8 @@ public struct InstanceProcessor: Sendable {
         guard let instance = parts.last, !instance.isEmpty else {
             throw EngineError(.malformed, "no SOP Instance UID")
         }
-        let safe = parts.map { $0.isEmpty ? "unknown" : $0.filter { $0.isNumber || $0 == "." } }
+        // Digits and dots kept byte by byte: anything else a replaced UID cannot hold goes.
+        let safe = parts.map { $0.isEmpty ? "unknown" : String(decoding: $0.utf8.filter { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }, as: UTF8.self) }
         return "\(safe[0])/\(safe[1])/\(safe[2]).dcm"
     }
 }

@@ -3,11 +3,19 @@ import CDCMTK
 
 public enum DicomText {
     /// Strips the space and NUL padding DICOM adds to reach an even length.
+    /// Over the UTF-8 bytes (both are ASCII): walking Characters cost more than what most callers
+    /// then do with the value.
     public static func trimmed(_ text: String) -> String {
-        var scalars = Substring(text)
-        while let last = scalars.last, last == " " || last == "\u{0}" { scalars = scalars.dropLast() }
-        while let first = scalars.first, first == " " { scalars = scalars.dropFirst() }
-        return String(scalars)
+        let utf8 = text.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        while end > start {
+            let before = utf8.index(before: end)
+            guard utf8[before] == 0x20 || utf8[before] == 0 else { break }
+            end = before
+        }
+        while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
+        if start == utf8.startIndex && end == utf8.endIndex { return text }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
     /// Charsets whose bytes are already UTF-8 (ASCII is a subset).

@@ -53,19 +53,22 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public var isGroupLength: Bool { element == 0x0000 }
 
+    /// "(GGGG,EEEE)", written in one go: tag paths are built for every element of every file checked.
     public var description: String {
-        "(" + hex4(group) + "," + hex4(element) + ")"
+        let (group, element) = (group, element)
+        return String(unsafeUninitializedCapacity: 11) { out in
+            out[0] = 0x28; out[5] = 0x2C; out[10] = 0x29
+            for k in 0..<4 {
+                out[1 + k] = hexDigits[Int(group >> (12 - 4 * k) & 0xF)]
+                out[6 + k] = hexDigits[Int(element >> (12 - 4 * k) & 0xF)]
+            }
+            return 11
+        }
     }
 
     public static func < (a: Tag, b: Tag) -> Bool {
         (a.group, a.element) < (b.group, b.element)
     }
-}
-
-/// Four upper-case hex digits; tag paths are built for every element of every file checked.
-func hex4(_ value: UInt16) -> String {
-    let d = hexDigits
-    return String(decoding: [d[Int(value >> 12)], d[Int(value >> 8 & 0xF)], d[Int(value >> 4 & 0xF)], d[Int(value & 0xF)]], as: UTF8.self)
 }
 
 private let hexDigits = Array("0123456789ABCDEF".utf8)

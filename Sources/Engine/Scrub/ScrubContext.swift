@@ -140,8 +140,9 @@ struct ScrubContext {
 
     private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
         guard let value = item.string(at: index), !value.isEmpty else { return }
-        let mapped = value.split(separator: "\\").map { original -> String in
-            let original = Self.withoutPadding(original)
+        // Split over the bytes: the separator is ASCII, and splitting Characters cost more than the HMAC.
+        let mapped = value.utf8.split(separator: 0x5C).map { part -> String in
+            let original = Self.withoutPadding(Substring(part))
             let new = key.uid(for: original)
             uids[original] = new
             return new
