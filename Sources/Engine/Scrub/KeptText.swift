@@ -47,7 +47,7 @@ struct KeptText {
     func mayHold(_ raw: [UInt8]) -> Bool {
         guard raw.allSatisfy({ $0 < 0x80 }) else { return true }
         let lowered = raw.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        return all.needles.contains { TextMatcher.contains(lowered, $0) }
+        return all.anyNeedle(in: lowered)
     }
 
     /// The text with the patient's identifiers replaced by "*", or nil when it holds none. A part
@@ -56,7 +56,7 @@ struct KeptText {
     /// quality check judges text by the same rule).
     func cleaned(_ text: String, vr: String) -> String? {
         let whole = TextMatcher.foldedUTF8(text)
-        guard all.needles.contains(where: { TextMatcher.contains(whole, $0) }) else { return nil }
+        guard all.anyNeedle(in: whole) else { return nil }
         let byNumber = !TextMatcher.matches(in: text, of: numbers).isEmpty
         if !byNumber {
             let found = TextMatcher.matches(in: text, of: names)

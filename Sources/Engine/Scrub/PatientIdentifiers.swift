@@ -5,15 +5,14 @@ public struct PatientIdentifiers: Sendable {
     /// Name parts, IDs, institution and other words to remove from free text, folded for matching
     /// (longest first, so "Jonas Jonaitis" goes before "Jonas"). Folding is slow and most files
     /// never need it, so it happens on first use.
-    public var terms: [String] { folded.terms(from: values, excluding: excluded) }
+    public var terms: [String] { forms.terms }
     /// The terms and the dates' spellings as UTF-8: what TextMatcher looks for, made once.
-    var needles: [[UInt8]] {
-        folded.needles { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { Array($0.utf8) } }
-    }
+    var needles: [[UInt8]] { forms.needles }
     /// The terms and the dates' spellings, each with its characters: what TextMatcher's positions search for.
-    var patterns: [(String, [Character])] {
-        folded.patterns { (terms + dates.flatMap(TextMatcher.dateSpellings)).map { ($0, Array($0)) } }
-    }
+    var patterns: [(String, [Character])] { forms.patterns }
+    /// Whether any needle occurs in `text` (folded UTF-8), in one pass over it.
+    func anyNeedle(in text: [UInt8]) -> Bool { forms.anyNeedle(in: text) }
+    private var forms: FoldedForms { folded.forms(values: values, dates: dates, excluding: excluded) }
     /// The values as collected: text and whether it is a person name.
     private var values: [(String, Bool)] = []
     private var folded = FoldedTerms()
@@ -59,8 +58,7 @@ public struct PatientIdentifiers: Sendable {
     public func excluding(_ terms: [String]) -> PatientIdentifiers {
         var copy = self
         copy.excluded.formUnion(terms)
-        // The values are the same, so their fold is too: only the filter differs.
-        copy.folded = FoldedTerms(unfiltered: folded.unfiltered(from: values))
+        copy.folded = FoldedTerms()
         return copy
     }
 
@@ -107,42 +105,87 @@ public struct PatientIdentifiers: Sendable {
     public var isEmpty: Bool { values.isEmpty && dates.isEmpty }
 }
 
-/// The folded terms of one set of identifiers, computed once.
+/// What one set of identifiers folds to, computed in full before anyone reads it.
+struct FoldedForms: Sendable {
+    let terms: [String]
+    let needles: [[UInt8]]
+    let patterns: [(String, [Character])]
+    /// Needle indexes by their first byte: a text is compared only where a needle can begin.
+    private let byFirst: [[Int]]
+    /// An empty needle is in every text.
+    private let hasEmptyNeedle: Bool
+
+    init(values: [(String, Bool)], dates: [String], excluding excluded: Set<String>) {
+        terms = PatientIdentifiers.fold(values).filter { !excluded.contains($0) }
+        let all = terms + dates.flatMap(TextMatcher.dateSpellings)
+        needles = all.map { Array($0.utf8) }
+        patterns = all.map { ($0, Array($0)) }
+        var byFirst = [[Int]](repeating: [], count: 256)
+        for (n, needle) in needles.enumerated() where !needle.isEmpty { byFirst[Int(needle[0])].append(n) }
+        self.byFirst = byFirst
+        hasEmptyNeedle = needles.contains { $0.isEmpty }
+    }
+
+    /// `needles.contains { TextMatcher.contains(text, $0) }` in one pass over the text.
+    func anyNeedle(in text: [UInt8]) -> Bool {
+        if hasEmptyNeedle { return true }
+        return text.withUnsafeBufferPointer { bytes in
+            for i in bytes.indices {
+                for n in byFirst[Int(bytes[i])] {
+                    let needle = needles[n]
+                    guard i + needle.count <= bytes.count else { continue }
+                    var k = 1
+                    while k < needle.count && bytes[i + k] == needle[k] { k += 1 }
+                    if k == needle.count { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// The files of one study carry the same identifiers, and folding them is a large part of a
+    /// header's work: each distinct set is folded once per process. Bounded, so a batch of a
+    /// million patients does not grow it without end.
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [Key: FoldedForms] = [:]
+
+    private struct Key: Hashable {
+        struct Value: Hashable {
+            let text: String
+            let isName: Bool
+        }
+        let values: [Value]
+        let dates: [String]
+        let excluded: Set<String>
+    }
+    static let cacheLimit = 512
+
+    static func shared(values: [(String, Bool)], dates: [String], excluding excluded: Set<String>) -> FoldedForms {
+        let key = Key(values: values.map { Key.Value(text: $0.0, isName: $0.1) }, dates: dates, excluded: excluded)
+        lock.lock()
+        let known = cache[key]
+        lock.unlock()
+        if let known { return known }
+        let forms = FoldedForms(values: values, dates: dates, excluding: excluded)
+        lock.lock()
+        if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[key] = forms
+        lock.unlock()
+        return forms
+    }
+}
+
+/// One PatientIdentifiers' folded forms, looked up on first use and kept with it.
 final class FoldedTerms: @unchecked Sendable {
-    private var cachedUnfiltered: [String]?
-    private var cached: [String]?
-    private var cachedNeedles: [[UInt8]]?
-    private var cachedPatterns: [(String, [Character])]?
+    private let lock = NSLock()
+    private var cached: FoldedForms?
 
-    init(unfiltered: [String]? = nil) {
-        cachedUnfiltered = unfiltered
-    }
-
-    func unfiltered(from values: [(String, Bool)]) -> [String] {
-        if let cachedUnfiltered { return cachedUnfiltered }
-        let terms = PatientIdentifiers.fold(values)
-        cachedUnfiltered = terms
-        return terms
-    }
-
-    func terms(from values: [(String, Bool)], excluding excluded: Set<String>) -> [String] {
+    func forms(values: [(String, Bool)], dates: [String], excluding excluded: Set<String>) -> FoldedForms {
+        lock.lock()
+        defer { lock.unlock() }
         if let cached { return cached }
-        let terms = unfiltered(from: values).filter { !excluded.contains($0) }
-        cached = terms
-        return terms
-    }
-
-    func patterns(_ make: () -> [(String, [Character])]) -> [(String, [Character])] {
-        if let cachedPatterns { return cachedPatterns }
-        let patterns = make()
-        cachedPatterns = patterns
-        return patterns
-    }
-
-    func needles(_ make: () -> [[UInt8]]) -> [[UInt8]] {
-        if let cachedNeedles { return cachedNeedles }
-        let needles = make()
-        cachedNeedles = needles
-        return needles
+        let forms = FoldedForms.shared(values: values, dates: dates, excluding: excluded)
+        cached = forms
+        return forms
     }
 }

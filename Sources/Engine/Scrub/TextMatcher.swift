@@ -69,19 +69,19 @@ public enum TextMatcher {
     /// `clean` erases by; the quality check reports what it finds with these.
     public static func matches(in text: String, of identifiers: PatientIdentifiers) -> [String] {
         let whole = foldedUTF8(text)
-        return matches(of: identifiers, holding: { contains(whole, $0) }) { FoldedCharacters(Array(text)) }
+        return matches(of: identifiers, holdsAny: { $0.anyNeedle(in: whole) }) { FoldedCharacters(Array(text)) }
     }
 
     /// `matches` in text folded once for good (the product's own words, looked at for every file).
     static func matches(in text: FoldedText, of identifiers: PatientIdentifiers) -> [String] {
-        matches(of: identifiers, holding: text.contains) { text.characters }
+        matches(of: identifiers, holdsAny: { $0.needles.contains(where: text.contains) }) { text.characters }
     }
 
-    private static func matches(of identifiers: PatientIdentifiers, holding: ([UInt8]) -> Bool,
+    private static func matches(of identifiers: PatientIdentifiers, holdsAny: (PatientIdentifiers) -> Bool,
                                 characters: () -> FoldedCharacters) -> [String] {
         // Most text holds none of them: one fold of the whole text rules that out cheaply, before
         // the character-by-character fold that positions need.
-        guard identifiers.needles.contains(where: holding) else { return [] }
+        guard holdsAny(identifiers) else { return [] }
         var found: [String] = []
         occurrences(in: characters(), of: identifiers) { needle, _ in
             if found.last != needle { found.append(needle) }
@@ -143,7 +143,15 @@ public enum TextMatcher {
         var origin: [Int] = []
 
         init(_ characters: [Character]) {
+            folded.reserveCapacity(characters.count)
+            origin.reserveCapacity(characters.count)
             for (i, c) in characters.enumerated() {
+                // ASCII folds to its lower case, one character for one (most text, every file name).
+                if let ascii = c.asciiValue {
+                    folded.append(Character(Unicode.Scalar(ascii >= 0x41 && ascii <= 0x5A ? ascii | 0x20 : ascii)))
+                    origin.append(i)
+                    continue
+                }
                 for f in fold(String(c)) {
                     folded.append(f)
                     origin.append(i)

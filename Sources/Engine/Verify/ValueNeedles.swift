@@ -28,39 +28,76 @@ struct ValueNeedles {
 
     /// `excluded`: folded terms not to look for (the product's own words, see Verifier.usable).
     init(_ facts: SourceFacts, excluding excluded: Set<String> = []) {
-        var seen = Set<[UInt8]>()
-        func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool = false) {
+        let text = Self.textNeedles(facts.values, excluding: excluded)
+        needles = text.needles
+        var seen = text.seen
+        func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool) {
             let lowered = bytes.map(Self.lower)
             guard lowered.count >= Self.minimumLength, seen.insert(lowered).inserted else { return }
-            byFirst[Int(lowered[0])].append(needles.count)
             needles.append(Needle(bytes: lowered, kind: kind, tag: tag, value: value, uidBounded: uid))
         }
-        for value in facts.values {
+        for (uid, tag) in facts.uids.sorted(by: { $0.key < $1.key }) { add(Array(uid.utf8), .uid, tag, uid, uid: true) }
+        for (date, tag) in facts.dates.sorted(by: { $0.key < $1.key }) {
+            for spelling in TextMatcher.dateSpellings(date) { add(Array(spelling.utf8), .date, tag, date, uid: false) }
+        }
+        for (n, needle) in needles.enumerated() { byFirst[Int(needle.bytes[0])].append(n) }
+    }
+
+    /// The needles of the source's names, IDs and places, with their spellings and encodings.
+    /// The files of one study share these values, so each distinct set is spelled out once per
+    /// process (bounded like FoldedForms' cache); UIDs and dates differ per file and are added by `init`.
+    private static func textNeedles(_ values: [SourceFacts.Value], excluding excluded: Set<String>) -> TextNeedles {
+        let key = TextKey(values: values, excluded: excluded)
+        textLock.lock()
+        let known = textCache[key]
+        textLock.unlock()
+        if let known { return known }
+        var made = TextNeedles()
+        func add(_ bytes: [UInt8], _ value: SourceFacts.Value) {
+            let lowered = bytes.map(Self.lower)
+            guard lowered.count >= Self.minimumLength, made.seen.insert(lowered).inserted else { return }
+            made.needles.append(Needle(bytes: lowered, kind: value.kind, tag: value.tag, value: value.text, uidBounded: false))
+        }
+        for value in values {
             for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) where !excluded.contains(TextMatcher.fold(part)) {
                 // ASCII is matched in any case already; other letters need their cases spelled out.
                 let spellings = part.utf8.allSatisfy({ $0 < 0x80 }) ? [part]
                     : [part, part.uppercased(), part.lowercased(), part.capitalized, TextMatcher.fold(part)]
                 for spelling in spellings {
-                    add(Array(spelling.utf8), value.kind, value.tag, value.text)
+                    add(Array(spelling.utf8), value)
                     // Other encodings differ from UTF-8 only outside ASCII: Latin-1 (ISO_IR 100) is
                     // the scalars themselves; letters beyond it (Ž, Ė) are looked for in Latin-2
                     // (ISO_IR 101) and in Windows-1250, which undeclaring tools write.
                     guard spelling.utf8.contains(where: { $0 >= 0x80 }) else { continue }
                     if spelling.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
-                        add(spelling.unicodeScalars.map { UInt8($0.value) }, value.kind, value.tag, value.text)
+                        add(spelling.unicodeScalars.map { UInt8($0.value) }, value)
                         continue
                     }
                     for encoding in [String.Encoding.isoLatin2, .windowsCP1250] {
-                        if let data = spelling.data(using: encoding) { add(Array(data), value.kind, value.tag, value.text) }
+                        if let data = spelling.data(using: encoding) { add(Array(data), value) }
                     }
                 }
             }
         }
-        for (uid, tag) in facts.uids.sorted(by: { $0.key < $1.key }) { add(Array(uid.utf8), .uid, tag, uid, uid: true) }
-        for (date, tag) in facts.dates.sorted(by: { $0.key < $1.key }) {
-            for spelling in TextMatcher.dateSpellings(date) { add(Array(spelling.utf8), .date, tag, date) }
-        }
+        textLock.lock()
+        if textCache.count >= FoldedForms.cacheLimit { textCache.removeAll(keepingCapacity: true) }
+        textCache[key] = made
+        textLock.unlock()
+        return made
     }
+
+    private struct TextKey: Hashable {
+        let values: [SourceFacts.Value]
+        let excluded: Set<String>
+    }
+
+    private struct TextNeedles {
+        var needles: [Needle] = []
+        var seen = Set<[UInt8]>()
+    }
+
+    private static let textLock = NSLock()
+    nonisolated(unsafe) private static var textCache: [TextKey: TextNeedles] = [:]
 
     var isEmpty: Bool { needles.isEmpty }
 
