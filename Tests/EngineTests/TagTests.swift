@@ -22,3 +22,41 @@ import Testing
     #expect(Tag(keyword: "BurnedInAnnotation") == Tag.burnedInAnnotation)
     #expect(Tag(keyword: "NoSuchKeyword") == nil)
 }
+
+@Test func tagNamesAreUpperCaseHex() {
+    #expect(Tag(0x7FE0, 0x0010).description == "(7FE0,0010)")
+    #expect(Tag(0xABCD, 0x00EF).description == "(ABCD,00EF)")
+}
+
+/// The C shim continues a walk by index from the element before; removals and insertions,
+/// in this item or another, must never leave it pointing at the old list.
+@Test func elementsByIndexFollowEveryChangeOfTheList() throws {
+    DicomFile.initialize()
+    let file = DicomFile.makeNew()
+    let dataset = file.dataset
+    for element in stride(from: UInt16(0x10), through: 0x90, by: 0x10) {
+        try dataset.put(Tag(0x0009, element), "V\(element)", vr: "LO")
+    }
+    func tags() -> [UInt16] { (0..<dataset.count).map { dataset.element(at: $0).tag.element } }
+    #expect(tags() == [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90])
+    #expect((0..<dataset.count).reversed().map { dataset.element(at: $0).tag.element } == [0x90, 0x80, 0x70, 0x60, 0x50, 0x40, 0x30, 0x20, 0x10])
+    // The element last read goes, and one comes in where the last read one was.
+    _ = dataset.element(at: 4)
+    try dataset.remove(at: 4)
+    #expect(dataset.element(at: 4).tag.element == 0x60)
+    try dataset.put(Tag(0x0009, 0x55), "new", vr: "LO")
+    #expect(dataset.element(at: 4).tag.element == 0x55)
+    #expect(tags() == [0x10, 0x20, 0x30, 0x40, 0x55, 0x60, 0x70, 0x80, 0x90])
+    // A lookup by tag moves DCMTK's own list position; the next index is still the next element.
+    _ = dataset.element(at: 1)
+    #expect(dataset.index(of: Tag(0x0009, 0x80)) == 7)
+    #expect(dataset.element(at: 2).tag.element == 0x30)
+    #expect(dataset.string(at: 2) == "V48")
+    // Items of a sequence are lists of their own.
+    let item = try dataset.appendItem(Tag(0x0040, 0xA730))
+    try item.put(Tag(0x0040, 0xA010), "CONTAINS", vr: "CS")
+    try item.put(Tag(0x0040, 0xA040), "TEXT", vr: "CS")
+    #expect(item.element(at: 0).tag == Tag(0x0040, 0xA010))
+    #expect(dataset.element(at: 0).tag.element == 0x10)
+    #expect(item.element(at: 1).tag == Tag(0x0040, 0xA040))
+}
