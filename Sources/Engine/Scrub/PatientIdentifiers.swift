@@ -146,8 +146,7 @@ struct FoldedForms: Sendable {
     /// The files of one study carry the same identifiers, and folding them is a large part of a
     /// header's work: each distinct set is folded once per process. Bounded, so a batch of a
     /// million patients does not grow it without end.
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cache: [Key: FoldedForms] = [:]
+    private static let cache = BoundedCache<Key, FoldedForms>(limit: 512)
 
     private struct Key: Hashable {
         struct Value: Hashable {
@@ -158,20 +157,10 @@ struct FoldedForms: Sendable {
         let dates: [String]
         let excluded: Set<String>
     }
-    static let cacheLimit = 512
 
     static func shared(values: [(String, Bool)], dates: [String], excluding excluded: Set<String>) -> FoldedForms {
         let key = Key(values: values.map { Key.Value(text: $0.0, isName: $0.1) }, dates: dates, excluded: excluded)
-        lock.lock()
-        let known = cache[key]
-        lock.unlock()
-        if let known { return known }
-        let forms = FoldedForms(values: values, dates: dates, excluding: excluded)
-        lock.lock()
-        if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[key] = forms
-        lock.unlock()
-        return forms
+        return cache.value(key) { FoldedForms(values: values, dates: dates, excluding: excluded) }
     }
 }
 

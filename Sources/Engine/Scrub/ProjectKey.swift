@@ -5,7 +5,7 @@ import Foundation
 public struct ProjectKey: Sendable {
     let key: SymmetricKey
     /// Replacement UIDs already made with this key: the files of a study share most of their UIDs.
-    private let made = UIDCache()
+    private let made = BoundedCache<String, String>(limit: 8192)
 
     public init(bytes: [UInt8]) {
         key = SymmetricKey(data: bytes)
@@ -53,12 +53,11 @@ public struct ProjectKey: Sendable {
     /// PS3.5 B.2: "2.25." and the decimal of a 128-bit number, here the first 128 bits of
     /// HMAC-SHA256(key, UID), so the same UID maps the same way on every machine and run.
     public func uid(for original: String) -> String {
-        if let known = made[original] { return known }
-        let bytes = Array(HMAC<SHA256>.authenticationCode(for: Data(original.utf8), using: key)).prefix(16)
-        let value = bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
-        let uid = "2.25." + String(value)
-        made[original] = uid
-        return uid
+        made.value(original) {
+            let bytes = Array(HMAC<SHA256>.authenticationCode(for: Data(original.utf8), using: key)).prefix(16)
+            let value = bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
+            return "2.25." + String(value)
+        }
     }
 
     /// A patient's pseudonym: stable for one key, unlinkable without it.
@@ -83,24 +82,3 @@ public struct ProjectKey: Sendable {
     }
 }
 
-/// Original to replacement UIDs of one key, shared by the workers. Bounded: emptied when full, so
-/// a batch of millions of instances holds at most `limit` UIDs.
-private final class UIDCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var uids: [String: String] = [:]
-    static let limit = 8192
-
-    subscript(original: String) -> String? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return uids[original]
-        }
-        set {
-            lock.lock()
-            defer { lock.unlock() }
-            if uids.count >= Self.limit { uids.removeAll(keepingCapacity: true) }
-            uids[original] = newValue
-        }
-    }
-}

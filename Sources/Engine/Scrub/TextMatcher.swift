@@ -6,30 +6,14 @@ public enum TextMatcher {
     public static func fold(_ text: String) -> String {
         // ASCII folds to its lower case; Foundation's folding costs tens of microseconds a call.
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-        return foldCache.fold(text)
-    }
-
-    /// The same few names are folded for every file of a study, by the scrubber and the check.
-    private static let foldCache = FoldCache()
-
-    private final class FoldCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var folded: [String: String] = [:]
-        /// Enough for the patients and staff of the files in flight; emptied when full, so memory stays flat.
-        private let capacity = 4096
-
-        func fold(_ text: String) -> String {
-            lock.lock()
-            if let known = folded[text] { lock.unlock(); return known }
-            lock.unlock()
-            let result = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            lock.lock()
-            if folded.count >= capacity { folded.removeAll(keepingCapacity: true) }
-            folded[text] = result
-            lock.unlock()
-            return result
+        return foldCache.value(text) {
+            text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         }
     }
+
+    /// The same few names are folded for every file of a study, by the scrubber and the check;
+    /// enough for the patients and staff of the files in flight.
+    private static let foldCache = BoundedCache<String, String>(limit: 4096)
 
     /// The ways a YYYYMMDD date is commonly written in reports and descriptions.
     public static func dateSpellings(_ date: String) -> [String] {

@@ -45,13 +45,12 @@ struct ValueNeedles {
 
     /// The needles of the source's names, IDs and places, with their spellings and encodings.
     /// The files of one study share these values, so each distinct set is spelled out once per
-    /// process (bounded like FoldedForms' cache); UIDs and dates differ per file and are added by `init`.
+    /// process; UIDs and dates differ per file and are added by `init`.
     private static func textNeedles(_ values: [SourceFacts.Value], excluding excluded: Set<String>) -> TextNeedles {
-        let key = TextKey(values: values, excluded: excluded)
-        textLock.lock()
-        let known = textCache[key]
-        textLock.unlock()
-        if let known { return known }
+        textCache.value(TextKey(values: values, excluded: excluded)) { spelledOut(values, excluding: excluded) }
+    }
+
+    private static func spelledOut(_ values: [SourceFacts.Value], excluding excluded: Set<String>) -> TextNeedles {
         var made = TextNeedles()
         func add(_ bytes: [UInt8], _ value: SourceFacts.Value) {
             let lowered = bytes.map(Self.lower)
@@ -79,10 +78,6 @@ struct ValueNeedles {
                 }
             }
         }
-        textLock.lock()
-        if textCache.count >= FoldedForms.cacheLimit { textCache.removeAll(keepingCapacity: true) }
-        textCache[key] = made
-        textLock.unlock()
         return made
     }
 
@@ -96,8 +91,7 @@ struct ValueNeedles {
         var seen = Set<[UInt8]>()
     }
 
-    private static let textLock = NSLock()
-    nonisolated(unsafe) private static var textCache: [TextKey: TextNeedles] = [:]
+    private static let textCache = BoundedCache<TextKey, TextNeedles>(limit: 512)
 
     var isEmpty: Bool { needles.isEmpty }
 
