@@ -130,7 +130,8 @@ public final class BatchRun: @unchecked Sendable {
         let workers = max(1, min(settings.jobs, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let encoder = ReportSpool.encoder()
-            while let index = next.take(below: files.count) {
+            var mine = next.runs(below: files.count, sharedBy: workers)
+            while let index = mine.next() {
                 let identity = Journal.identity(of: files[index])
                 var outcome: InstanceOutcome
                 if var previous = resumable[identity], previous.state == .quarantined
@@ -346,6 +347,37 @@ final class Counter: @unchecked Sendable {
         guard value < limit else { return nil }
         value += 1
         return value - 1
+    }
+
+    /// The next run of consecutive values for one of `workers`: a quarter of its share of what is
+    /// left, at most `maxRun`, so runs shrink to single values as the end nears and no worker is
+    /// left with a long tail. Workers in different runs mostly write into different series folders:
+    /// two threads creating and renaming files in one folder queue on its lock in the kernel.
+    func takeRun(below limit: Int, sharedBy workers: Int, maxRun: Int = 256) -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        let length = min(maxRun, max(1, (limit - value) / (4 * max(1, workers))))
+        value += length
+        return (value - length)..<value
+    }
+
+    /// One worker's values, taken a run at a time.
+    func runs(below limit: Int, sharedBy workers: Int) -> Runs {
+        Runs(counter: self, limit: limit, workers: workers)
+    }
+
+    struct Runs: IteratorProtocol {
+        let counter: Counter, limit: Int, workers: Int
+        var current = 0..<0
+
+        mutating func next() -> Int? {
+            if current.isEmpty {
+                guard let run = counter.takeRun(below: limit, sharedBy: workers) else { return nil }
+                current = run
+            }
+            return current.popFirst()
+        }
     }
 }
 
