@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <utility>
@@ -48,37 +49,93 @@ void failDCMTK(char *err, size_t errlen, const char *what, const OFCondition &co
 DcmItem *asItem(cdcm_item *item) { return reinterpret_cast<DcmItem *>(item); }
 cdcm_item *asHandle(DcmItem *item) { return reinterpret_cast<cdcm_item *>(item); }
 
-// Where this thread's last element lookup ended. DcmItem::getElement(i) walks the list from its
-// start, which made a walk by index quadratic; the next index continues from here instead. Any
-// call that may change the shape of a list (insert, remove, clear, close, save) moves the
-// generation on, which retires every thread's cursor.
-std::atomic<uint64_t> shapeGeneration{1};
-struct Cursor {
-    uint64_t generation = 0;
-    DcmItem *item = nullptr;
-    size_t index = 0;
-    DcmElement *element = nullptr;
-};
-thread_local Cursor cursor;
+// Element lookup by index and by tag. DcmItem::getElement(i) walks the list from its start, and a
+// search by tag walks it too, which made a walk by index quadratic and every lookup linear. Each
+// thread keeps the element pointers and tags of the last few items it read; an entry is good
+// while the item's file has not changed the shape of any of its lists since (its generation).
+// Every call that may insert, remove or free elements or items (putElement, clear, remove,
+// append_item, convert_to_utf8, save, replace_pixels, adopt_pixel_data, close) calls
+// shapeChanged. Generations are numbers never given twice, so an entry can match only the very
+// list state it was made from.
+std::atomic<uint64_t> generationSource{1};
+uint64_t nextGeneration() { return generationSource.fetch_add(1, std::memory_order_acq_rel) + 1; }
+// Items in no tracked file (none is expected): their entries retire on any change anywhere.
+std::atomic<uint64_t> looseGeneration{nextGeneration()};
 
-void shapeChanged() { shapeGeneration.fetch_add(1, std::memory_order_acq_rel); }
+std::atomic<uint64_t> &generationOf(DcmObject *node) {
+    DcmObject *top = node;
+    for (DcmObject *up = top == nullptr ? nullptr : top->getParent(); up != nullptr; up = up->getParent()) top = up;
+    // Every handle the facade gives out lies in a cdcm_file, whose format is tracked.
+    if (top != nullptr && top->ident() == EVR_fileFormat) return static_cast<TrackedFileFormat *>(top)->generation;
+    return looseGeneration;
+}
+
+void shapeChanged(DcmObject *node) {
+    if (node != nullptr) generationOf(node).store(nextGeneration(), std::memory_order_release);
+    looseGeneration.store(nextGeneration(), std::memory_order_release);
+}
+DcmObject *node(cdcm_file *file) { return file == nullptr ? nullptr : &file->format; }
+DcmObject *node(cdcm_item *item) { return reinterpret_cast<DcmObject *>(item); }
+
+// Held for the whole of a changing call: entries made during the call (a lookup before the
+// change) retire with those made before it.
+struct ShapeChange {
+    explicit ShapeChange(DcmObject *changed) : changed(changed) { shapeChanged(changed); }
+    ~ShapeChange() { shapeChanged(changed); }
+    DcmObject *changed;
+};
+
+// The first elements of an item, read as far as a lookup needed: after a change, a walk by index
+// reads on one element at a time, and a search by tag in a sorted list stops at the tag.
+struct ItemIndex {
+    DcmItem *item = nullptr;
+    uint64_t generation = 0;
+    std::vector<DcmElement *> elements;
+    std::vector<uint32_t> tags;
+    bool sorted = true;
+    bool complete = false;
+
+    // Reads one more element; false at the end of the list.
+    bool extend() {
+        if (complete) return false;
+        DcmObject *next = item->nextInContainer(elements.empty() ? nullptr : elements.back());
+        if (next == nullptr) { complete = true; return false; }
+        const uint32_t tag = uint32_t(next->getGTag()) << 16 | next->getETag();
+        if (!tags.empty() && tag < tags.back()) sorted = false;
+        elements.push_back(OFstatic_cast(DcmElement *, next));
+        tags.push_back(tag);
+        return true;
+    }
+};
+// A walk holds the dataset and the items of the sequences it is in; eight cover deep nesting.
+constexpr unsigned indexSlots = 8;
+thread_local ItemIndex itemIndexes[indexSlots];
+thread_local unsigned nextIndexSlot = 0;
+
+ItemIndex &indexOf(DcmItem *item) {
+    const uint64_t generation = generationOf(item).load(std::memory_order_acquire);
+    for (ItemIndex &entry : itemIndexes) {
+        if (entry.item == item && entry.generation == generation) return entry;
+    }
+    ItemIndex *entry = nullptr;
+    for (ItemIndex &candidate : itemIndexes) {
+        if (candidate.item == item) entry = &candidate; // this item's outdated entry
+    }
+    if (entry == nullptr) entry = &itemIndexes[nextIndexSlot++ % indexSlots];
+    entry->item = item;
+    entry->generation = generation;
+    entry->elements.clear();
+    entry->tags.clear();
+    entry->sorted = true;
+    entry->complete = false;
+    return *entry;
+}
 
 DcmElement *elementAt(cdcm_item *handle, size_t index) {
     if (handle == nullptr) return nullptr;
-    DcmItem *item = asItem(handle);
-    const uint64_t generation = shapeGeneration.load(std::memory_order_acquire);
-    DcmElement *found = nullptr;
-    if (cursor.generation == generation && cursor.item == item) {
-        if (index == cursor.index) {
-            found = cursor.element;
-        } else if (index == cursor.index + 1) {
-            // O(1) while the list's own position is still at the cursor; a search from the start otherwise.
-            found = OFstatic_cast(DcmElement *, item->nextInContainer(cursor.element));
-        }
-    }
-    if (found == nullptr) found = item->getElement(static_cast<unsigned long>(index));
-    if (found != nullptr) cursor = Cursor{generation, item, index, found};
-    return found;
+    ItemIndex &entry = indexOf(asItem(handle));
+    while (entry.elements.size() <= index && entry.extend()) {}
+    return index < entry.elements.size() ? entry.elements[index] : nullptr;
 }
 
 // The VR a DICOM writer would use: DCMTK's internal ones (ox, xs, lt, up...) become standard ones.
@@ -190,7 +247,7 @@ OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
 // the bytes and inserts it, replacing an existing one.
 int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
                const uint8_t *value, size_t len, bool wantString) {
-    shapeChanged();
+    ShapeChange change(node(item));
     if (item == nullptr) return -1;
     DcmTag tag(group, element);
     if (vr != nullptr) {
@@ -380,6 +437,8 @@ bool isValidUTF8(const char *s, size_t n) {
 
 } // namespace
 
+TrackedFileFormat::TrackedFileFormat() : generation(nextGeneration()) {}
+
 extern "C" {
 
 void cdcm_init(void) {
@@ -401,7 +460,7 @@ void cdcm_init(void) {
 
 // MARK: files
 
-cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, char *err, size_t errlen) {
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *has_preamble, char *err, size_t errlen) {
     if (has_preamble != nullptr) *has_preamble = 0;
     if (path == nullptr) { fail(err, errlen, "no path"); return nullptr; }
     struct stat st;
@@ -435,7 +494,7 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, ch
     cdcm_file *file = new cdcm_file;
     OFCondition cond = file->format.loadFile(path, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     DcmDataset *ds = file->format.getDataset();
-    if (cond.good()) {
+    if (cond.good() && load_all) {
         // Values longer than DCM_MaxReadLength stay in the file until used; reading them now is
         // the only way to notice a file cut off inside its Pixel Data.
         cond = file->format.loadAllDataIntoMemory();
@@ -468,7 +527,7 @@ cdcm_file *cdcm_new(void) {
 }
 
 void cdcm_close(cdcm_file *file) {
-    shapeChanged();
+    shapeChanged(node(file));
     delete file;
 }
 
@@ -489,7 +548,7 @@ size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen) {
 }
 
 int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen) {
-    shapeChanged();
+    ShapeChange change(node(file));
     if (file == nullptr || path == nullptr) { fail(err, errlen, "no file or path"); return -1; }
     DcmDataset *ds = file->format.getDataset();
     DcmMetaInfo *meta = file->format.getMetaInfo();
@@ -571,19 +630,14 @@ int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
     return 0;
 }
 
-int cdcm_get_string(cdcm_item *item, size_t index, char **out, size_t *len) {
+int cdcm_string_view(cdcm_item *item, size_t index, const char **out, size_t *len) {
     DcmByteString *s = dynamic_cast<DcmByteString *>(elementAt(item, index));
     if (s == nullptr || out == nullptr) return -1;
     char *value = nullptr;
     Uint32 n = 0;
     if (s->getString(value, n).bad()) return -1;
-    if (value == nullptr) n = 0;
-    char *copy = static_cast<char *>(std::malloc(size_t(n) + 1));
-    if (copy == nullptr) return -1;
-    if (n > 0) std::memcpy(copy, value, n);
-    copy[n] = '\0';
-    *out = copy;
-    if (len != nullptr) *len = n;
+    *out = value == nullptr ? "" : value;
+    if (len != nullptr) *len = value == nullptr ? 0 : n;
     return 0;
 }
 
@@ -622,12 +676,18 @@ cdcm_item *cdcm_seq_item(cdcm_item *item, size_t index, size_t item_index) {
 
 long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {
     if (item == nullptr) return -1;
-    DcmItem *it = asItem(item);
-    long index = 0;
-    for (DcmObject *o = it->nextInContainer(nullptr); o != nullptr; o = it->nextInContainer(o), ++index) {
-        if (o->getGTag() == group && o->getETag() == element) return index;
+    ItemIndex &entry = indexOf(asItem(item));
+    const uint32_t tag = uint32_t(group) << 16 | element;
+    // DcmItem::insert keeps a list in tag order (reading a file too), so the tag is where the
+    // elements read so far pass it; a list found out of order is read whole and searched.
+    while (entry.sorted && (entry.tags.empty() || entry.tags.back() < tag) && entry.extend()) {}
+    if (!entry.sorted) {
+        while (entry.extend()) {}
+        auto at = std::find(entry.tags.begin(), entry.tags.end(), tag);
+        return at != entry.tags.end() ? long(at - entry.tags.begin()) : -1;
     }
-    return -1;
+    auto at = std::lower_bound(entry.tags.begin(), entry.tags.end(), tag);
+    return at != entry.tags.end() && *at == tag ? long(at - entry.tags.begin()) : -1;
 }
 
 // MARK: editing
@@ -655,7 +715,7 @@ int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t l
 }
 
 int cdcm_clear(cdcm_item *item, size_t index) {
-    shapeChanged();
+    ShapeChange change(node(item));
     DcmElement *e = elementAt(item, index);
     if (e == nullptr) return -1;
     if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {
@@ -671,7 +731,7 @@ int cdcm_clear(cdcm_item *item, size_t index) {
 }
 
 int cdcm_remove(cdcm_item *item, size_t index) {
-    shapeChanged();
+    ShapeChange change(node(item));
     if (item == nullptr || index >= asItem(item)->card()) return -1;
     DcmElement *e = asItem(item)->remove(static_cast<unsigned long>(index));
     if (e == nullptr) return -1;
@@ -690,7 +750,7 @@ int cdcm_put_bytes(cdcm_item *item, uint16_t group, uint16_t element, const char
 }
 
 cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element) {
-    shapeChanged();
+    ShapeChange change(node(item));
     if (item == nullptr) return nullptr;
     DcmItem *created = nullptr;
     DcmTag tag(group, element, EVR_SQ);
@@ -701,7 +761,7 @@ cdcm_item *cdcm_append_item(cdcm_item *item, uint16_t group, uint16_t element) {
 // MARK: text
 
 int cdcm_convert_dataset_to_utf8(cdcm_file *file, char *err, size_t errlen) {
-    shapeChanged();
+    ShapeChange change(node(file));
     if (file == nullptr) { fail(err, errlen, "no file"); return -1; }
     if (!DcmSpecificCharacterSet::isConversionAvailable()) {
         fail(err, errlen, "character set conversion is not available in this DCMTK");
@@ -819,7 +879,7 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
 
 int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
                         char *err, size_t errlen) {
-    shapeChanged();
+    ShapeChange change(node(file));
     PixelGeometry g;
     if (!readGeometry(file, g, err, errlen)) return -1;
     uint64_t expected = uint64_t(g.info.frame_bytes) * g.info.frames;
@@ -852,14 +912,15 @@ int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, cons
 cdcm_file *cdcm_clone(cdcm_file *file) {
     if (file == nullptr) return nullptr;
     cdcm_file *copy = new cdcm_file;
-    copy->format = file->format;
+    static_cast<DcmFileFormat &>(copy->format) = file->format;
+    shapeChanged(node(copy));
     copy->xfer = file->xfer;
     copy->bigEndianPixels = file->bigEndianPixels;
     return copy;
 }
 
 int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t errlen) {
-    shapeChanged();
+    ShapeChange change(node(file)), changeFrom(node(from));
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
     DcmDataset *source = from == nullptr ? nullptr : from->format.getDataset();
     if (ds == nullptr || source == nullptr) { fail(err, errlen, "no dataset"); return -1; }

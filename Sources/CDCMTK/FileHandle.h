@@ -6,8 +6,19 @@
 #include "dcmtk/dcmdata/dcfilefo.h"
 #include "dcmtk/dcmdata/dcxfer.h"
 
+#include <atomic>
+#include <cstdint>
+
+// A DcmFileFormat that counts changes to the shape of its lists (elements inserted or removed,
+// items added), so that the facade's per-thread element indexes (CDCMTK.cpp) know when one of
+// this file's lists may have changed, whatever other files and threads do meanwhile.
+struct TrackedFileFormat : DcmFileFormat {
+    TrackedFileFormat();
+    std::atomic<uint64_t> generation;
+};
+
 struct cdcm_file {
-    DcmFileFormat format;
+    TrackedFileFormat format;
     // What cdcm_save writes when no syntax is given: the syntax read, or Explicit VR Little Endian
     // once the pixels were replaced (or for a new file).
     E_TransferSyntax xfer = EXS_LittleEndianExplicit;

@@ -42,10 +42,17 @@ import Testing
     #expect((0..<dataset.count).reversed().map { dataset.element(at: $0).tag.element } == [0x90, 0x80, 0x70, 0x60, 0x50, 0x40, 0x30, 0x20, 0x10])
     // The element last read goes, and one comes in where the last read one was.
     _ = dataset.element(at: 4)
+    #expect(dataset.index(of: Tag(0x0009, 0x50)) == 4)
     try dataset.remove(at: 4)
     #expect(dataset.element(at: 4).tag.element == 0x60)
+    #expect(dataset.index(of: Tag(0x0009, 0x50)) == nil && dataset.index(of: Tag(0x0009, 0x60)) == 4)
     try dataset.put(Tag(0x0009, 0x55), "new", vr: "LO")
     #expect(dataset.element(at: 4).tag.element == 0x55)
+    #expect(dataset.index(of: Tag(0x0009, 0x55)) == 4 && dataset.index(of: Tag(0x0009, 0x90)) == 8)
+    // Another file's changes leave this file's lookups as they were.
+    let other = DicomFile.makeNew()
+    try other.dataset.put(Tag(0x0009, 0x05), "other", vr: "LO")
+    #expect(dataset.index(of: Tag(0x0009, 0x60)) == 5 && other.dataset.index(of: Tag(0x0009, 0x05)) == 0)
     #expect(tags() == [0x10, 0x20, 0x30, 0x40, 0x55, 0x60, 0x70, 0x80, 0x90])
     // A lookup by tag moves DCMTK's own list position; the next index is still the next element.
     _ = dataset.element(at: 1)

@@ -48,7 +48,9 @@ void cdcm_init(void);
 /// Reads a file: with or without preamble and meta header, any transfer syntax DCMTK knows.
 /// `max_bytes` refuses larger files before reading (0: no limit). `has_preamble` receives 1 when
 /// the file starts with the 128-byte preamble and "DICM".
-cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int *has_preamble, char *err, size_t errlen);
+/// `load_all` 0: values longer than DCMTK's read limit (Pixel Data) stay in the file until used;
+/// a file cut off inside such a value is then noticed only when it is read.
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *has_preamble, char *err, size_t errlen);
 /// An empty file with an empty meta header and dataset, for writing new objects (test data).
 cdcm_file *cdcm_new(void);
 void cdcm_close(cdcm_file *file);
@@ -68,8 +70,9 @@ int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, ch
 size_t cdcm_count(cdcm_item *item);
 int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out);
 /// The element's value as stored (all values joined by backslash, no charset conversion, trailing
-/// padding kept). `*out` is malloc'ed (NUL-terminated, `*len` without the NUL); free with cdcm_free.
-int cdcm_get_string(cdcm_item *item, size_t index, char **out, size_t *len);
+/// padding kept). Borrowed, not NUL-terminated: `*out` points into the element's own value and
+/// stays valid until the element is changed or its file closed.
+int cdcm_string_view(cdcm_item *item, size_t index, const char **out, size_t *len);
 /// The element's raw value bytes in memory (little endian for binary VRs). Borrowed: valid until the
 /// element changes. Fails for sequences and for compressed pixel data.
 int cdcm_get_bytes(cdcm_item *item, size_t index, const uint8_t **out, size_t *len);

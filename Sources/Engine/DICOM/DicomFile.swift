@@ -22,12 +22,16 @@ public final class DicomFile {
         cdcm_init()
     }
 
-    public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes) throws -> DicomFile {
+    /// `loadsAllValues`: reads every value now, Pixel Data included, so that a file cut off inside
+    /// it fails here. Off, long values are read from the file when first used (and a cut-off
+    /// value fails then): for a reader that looks at the header and compares the stored bytes
+    /// itself, as the quality check does.
+    public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true) throws -> DicomFile {
         initialize()
         var preamble: Int32 = 0
         var failure: EngineError?
         let handle = withErrorBuffer { err, len in
-            let h = cdcm_open(path, maxBytes, &preamble, err, len)
+            let h = cdcm_open(path, maxBytes, loadsAllValues ? 1 : 0, &preamble, err, len)
             if h == nil { failure = EngineError(.malformed, String(cString: err)) }
             return h
         }
@@ -114,13 +118,10 @@ public struct DicomItem {
 
     /// The raw stored bytes of a string element (no charset conversion), or nil for other VRs.
     public func stringBytes(at index: Int) -> [UInt8]? {
-        var pointer: UnsafeMutablePointer<CChar>?
+        var pointer: UnsafePointer<CChar>?
         var length = 0
-        guard cdcm_get_string(handle, index, &pointer, &length) == 0, let pointer else { return nil }
-        defer { cdcm_free(pointer) }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-            Array(UnsafeBufferPointer(start: $0, count: length))
-        }
+        guard cdcm_string_view(handle, index, &pointer, &length) == 0, let pointer else { return nil }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: length))
     }
 
     /// A string element's value as ASCII-or-UTF-8 text with padding trimmed; for UIDs, codes, numbers.
