@@ -197,6 +197,22 @@ private func verify(_ output: PlantedLeaks.Output, name: String? = nil, pixels: 
     #expect(try verify(ct).findings.map(\.kind) == [.unreadable])
 }
 
+/// The check reads an output's Pixel Data only where it must (it compares the stored bytes with the
+/// source's): an output cut short inside it still fails, whether every frame is decoded or only
+/// those that differ, as in a header-only batch.
+@Test(arguments: [Verifier.FrameCheck.all, .whereChanged])
+func anOutputCutShortInsideItsPixelDataFails(frames: Verifier.FrameCheck) throws {
+    let folder = try Fixtures.scratch()
+    let ct = try cleanOutputs(into: folder)[0]
+    var verifier = try PlantedLeaks.verifier()
+    verifier.frames = frames
+    #expect(try verifier.verify(output: ct.path, name: ct.name, source: ct.source).passed)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: ct.path))
+    try bytes.dropLast(1000).write(to: URL(fileURLWithPath: ct.path))
+    let kinds = try verifier.verify(output: ct.path, name: ct.name, source: ct.source).findings.map(\.kind)
+    #expect(!kinds.isEmpty && kinds.allSatisfy { [.unreadable, .undecodableFrame].contains($0) }, "\(kinds)")
+}
+
 @Test func samplesAreNotTextButTheHeadsOfCompressedFramesAre() throws {
     let folder = try Fixtures.scratch()
     // Native samples that spell an ID are grey levels, not text: only the pixel change is found.

@@ -1,4 +1,5 @@
 // PixelDataSpan: where the top-level Pixel Data value lies in a file's bytes, so the byte scan can leave samples aside.
+import Foundation
 
 /// Samples are not text, and a name spelled by chance in grey levels identifies no one; the OCR
 /// checks what pixels show. So the byte scan skips native Pixel Data, and of compressed frames it
@@ -22,14 +23,17 @@ struct PixelDataSpan: Equatable {
         let explicit = transferSyntax != "1.2.840.10008.1.2"
         let tag: [UInt8] = bigEndian ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
         let headerLength = explicit ? 12 : 8
+        guard let base = bytes.baseAddress else { return nil }
         var i = 0
         while i + headerLength <= bytes.count {
+            // memchr to the next candidate: the header before Pixel Data is scanned byte by byte otherwise.
+            guard let found = memchr(base + i, Int32(tag[0]), bytes.count - headerLength + 1 - i) else { return nil }
+            i = base.distance(to: UnsafeRawPointer(found))
             defer { i += 1 }
-            guard bytes[i] == tag[0], bytes[i + 1] == tag[1], bytes[i + 2] == tag[2], bytes[i + 3] == tag[3] else { continue }
+            guard bytes[i + 1] == tag[1], bytes[i + 2] == tag[2], bytes[i + 3] == tag[3] else { continue }
             let length: UInt32
             if explicit {
-                let vr = String(decoding: [bytes[i + 4], bytes[i + 5]], as: UTF8.self)
-                guard ["OB", "OW", "OD", "OF", "OL", "OV", "UN"].contains(vr), bytes[i + 6] == 0, bytes[i + 7] == 0 else { continue }
+                guard Self.binaryVRs.contains(UInt16(bytes[i + 4]) << 8 | UInt16(bytes[i + 5])), bytes[i + 6] == 0, bytes[i + 7] == 0 else { continue }
                 length = uint32(bytes, at: i + 8, bigEndian: bigEndian)
             } else {
                 length = uint32(bytes, at: i + 4, bigEndian: false)
@@ -45,6 +49,12 @@ struct PixelDataSpan: Equatable {
             return PixelDataSpan(value: start..<end, fragments: [])
         }
         return nil
+    }
+
+    /// OB, OW, OD, OF, OL, OV, UN: the VRs Pixel Data can have, as their two bytes.
+    static let binaryVRs: [UInt16] = ["OB", "OW", "OD", "OF", "OL", "OV", "UN"].map { vr in
+        let b = Array(vr.utf8)
+        return UInt16(b[0]) << 8 | UInt16(b[1])
     }
 
     /// Items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD); nil when they do not parse.
@@ -72,7 +82,7 @@ struct PixelDataSpan: Equatable {
     }
 
     static func uint32(_ bytes: UnsafeRawBufferPointer, at p: Int, bigEndian: Bool) -> UInt32 {
-        let b = (0..<4).map { UInt32(bytes[p + $0]) }
-        return bigEndian ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
+        let b0 = UInt32(bytes[p]), b1 = UInt32(bytes[p + 1]), b2 = UInt32(bytes[p + 2]), b3 = UInt32(bytes[p + 3])
+        return bigEndian ? b0 << 24 | b1 << 16 | b2 << 8 | b3 : b3 << 24 | b2 << 16 | b1 << 8 | b0
     }
 }

@@ -19,8 +19,8 @@ struct ValueNeedles {
     }
 
     private(set) var needles: [Needle] = []
-    /// Needle indexes by first byte (lower case).
-    private var byFirst = [[Int]](repeating: [], count: 256)
+    /// The needles' bytes laid out for the scan.
+    private var index = NeedleIndex([])
 
     /// Spellings shorter than this are left to the text match: two or three letters ("OB", "Li")
     /// occur in binary values and VRs by chance.
@@ -40,7 +40,7 @@ struct ValueNeedles {
         for (date, tag) in facts.dates.sorted(by: { $0.key < $1.key }) {
             for spelling in TextMatcher.dateSpellings(date) { add(Array(spelling.utf8), .date, tag, date, uid: false) }
         }
-        for (n, needle) in needles.enumerated() { byFirst[Int(needle.bytes[0])].append(n) }
+        index = NeedleIndex(needles)
     }
 
     /// The needles of the source's names, IDs and places, with their spellings and encodings.
@@ -103,37 +103,104 @@ struct ValueNeedles {
     /// `minimumLength` long.
     func scan(_ bytes: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int = ValueNeedles.minimumLength,
               _ hit: (Int, Int) -> Void) {
-        guard !needles.isEmpty else { return }
-        let end = min(range.upperBound, bytes.count)
-        var i = max(0, range.lowerBound)
-        while i < end {
-            let candidates = byFirst[Int(Self.lower(bytes[i]))]
-            if !candidates.isEmpty {
-                for n in candidates {
-                    let needle = needles[n]
-                    let count = needle.bytes.count
-                    guard count >= minimumLength, i + count <= end else { continue }
-                    var k = 1
-                    while k < count && Self.lower(bytes[i + k]) == needle.bytes[k] { k += 1 }
-                    guard k == count, bounded(needle, bytes, start: i, end: i + count, limit: range) else { continue }
-                    hit(n, i)
-                }
-            }
-            i += 1
-        }
+        index.scan(bytes, in: range, minimumLength: minimumLength, hit)
     }
 
     func scan(_ bytes: [UInt8], minimumLength: Int = ValueNeedles.minimumLength, _ hit: (Int, Int) -> Void) {
         bytes.withUnsafeBytes { scan($0, in: 0..<$0.count, minimumLength: minimumLength, hit) }
     }
+}
 
-    private func bounded(_ needle: Needle, _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, limit: Range<Int>) -> Bool {
-        func blocks(_ neighbour: UInt8, _ edge: UInt8) -> Bool {
-            if needle.uidBounded { return Self.isDigit(neighbour) || neighbour == 0x2E }
-            return Self.isDigit(edge) && Self.isDigit(neighbour)
+/// The needles in flat buffers indexed by first byte, so that the scan, which meets every byte of
+/// a header, runs without reference counting or bounds checks: it was the largest single cost of
+/// checking a header once UIDs, which share long prefixes, were among the needles.
+private final class NeedleIndex {
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let start: UnsafeMutableBufferPointer<Int>
+    private let length: UnsafeMutableBufferPointer<Int>
+    private let uidBounded: UnsafeMutableBufferPointer<Bool>
+    /// Each needle's first four bytes (every needle has at least four) as one word, compared at
+    /// once with a rolling word of the text: digits start most needles (UIDs, dates) and most of
+    /// a header's bytes, and this keeps a digit from costing a loop per needle.
+    private let head: UnsafeMutableBufferPointer<UInt32>
+    /// Needles whose first byte is b: order[bucket[b] ..< bucket[b + 1]].
+    private let bucket: UnsafeMutableBufferPointer<Int>
+    private let order: UnsafeMutableBufferPointer<Int>
+    let isEmpty: Bool
+
+    init(_ needles: [ValueNeedles.Needle]) {
+        isEmpty = needles.isEmpty
+        bytes = .allocate(capacity: max(1, needles.reduce(0) { $0 + $1.bytes.count }))
+        start = .allocate(capacity: max(1, needles.count))
+        length = .allocate(capacity: max(1, needles.count))
+        uidBounded = .allocate(capacity: max(1, needles.count))
+        head = .allocate(capacity: max(1, needles.count))
+        bucket = .allocate(capacity: 257)
+        order = .allocate(capacity: max(1, needles.count))
+        var offset = 0
+        var counts = [Int](repeating: 0, count: 256)
+        for (n, needle) in needles.enumerated() {
+            start[n] = offset
+            length[n] = needle.bytes.count
+            uidBounded[n] = needle.uidBounded
+            head[n] = Self.word(needle.bytes[0], needle.bytes[1], needle.bytes[2], needle.bytes[3])
+            for byte in needle.bytes { bytes[offset] = byte; offset += 1 }
+            counts[Int(needle.bytes[0])] += 1
         }
-        if start > limit.lowerBound, blocks(bytes[start - 1], needle.bytes[0]) { return false }
-        if end < limit.upperBound, end < bytes.count, blocks(bytes[end], needle.bytes[needle.bytes.count - 1]) { return false }
-        return true
+        var sum = 0
+        for b in 0..<256 { bucket[b] = sum; sum += counts[b] }
+        bucket[256] = sum
+        var filled = [Int](repeating: 0, count: 256)
+        for (n, needle) in needles.enumerated() {
+            let b = Int(needle.bytes[0])
+            order[bucket[b] + filled[b]] = n
+            filled[b] += 1
+        }
+    }
+
+    deinit {
+        bytes.deallocate()
+        start.deallocate(); length.deallocate(); uidBounded.deallocate(); head.deallocate(); bucket.deallocate(); order.deallocate()
+    }
+
+    static func word(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
+        UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
+    }
+
+    func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
+        guard !isEmpty, let base = text.baseAddress else { return }
+        let end = min(range.upperBound, text.count)
+        let text = base.assumingMemoryBound(to: UInt8.self)
+        var i = max(0, range.lowerBound)
+        guard end - i >= 4 else { return } // every needle has four bytes or more
+        var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
+        while i + 4 <= end {
+            window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
+            let b = Int(window & 0xFF)
+            var c = bucket[b]
+            let last = bucket[b + 1]
+            while c < last {
+                let n = order[c]
+                c += 1
+                guard head[n] == window else { continue }
+                let count = length[n], from = start[n]
+                guard count >= minimumLength, i + count <= end else { continue }
+                var k = 4
+                while k < count && ValueNeedles.lower(text[i + k]) == bytes[from + k] { k += 1 }
+                guard k == count else { continue }
+                // UIDs must not touch a digit or a dot on either side, numbers not a digit.
+                let uid = uidBounded[n]
+                if i > range.lowerBound {
+                    let before = text[i - 1]
+                    if uid ? (ValueNeedles.isDigit(before) || before == 0x2E) : (ValueNeedles.isDigit(bytes[from]) && ValueNeedles.isDigit(before)) { continue }
+                }
+                if i + count < end {
+                    let after = text[i + count]
+                    if uid ? (ValueNeedles.isDigit(after) || after == 0x2E) : (ValueNeedles.isDigit(bytes[from + count - 1]) && ValueNeedles.isDigit(after)) { continue }
+                }
+                hit(n, i)
+            }
+            i += 1
+        }
     }
 }
