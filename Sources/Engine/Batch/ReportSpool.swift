@@ -5,7 +5,7 @@ final class ReportSpool: @unchecked Sendable {
     private let path: String
     private let fd: Int32
     private let lock = NSLock()
-    /// Lines finished before the ones ahead of them (a few: workers take inputs in order).
+    /// Lines finished before the ones ahead of them: at most a run of inputs per worker (Counter.takeRun).
     private var waiting: [Int: Data] = [:]
     private var nextIndex = 0
     private var buffer = Data()
