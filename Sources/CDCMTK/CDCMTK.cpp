@@ -77,14 +77,6 @@ void shapeChanged(DcmObject *node) {
 DcmObject *node(cdcm_file *file) { return file == nullptr ? nullptr : &file->format; }
 DcmObject *node(cdcm_item *item) { return reinterpret_cast<DcmObject *>(item); }
 
-// Held for the whole of a changing call: entries made during the call (a lookup before the
-// change) retire with those made before it.
-struct ShapeChange {
-    explicit ShapeChange(DcmObject *changed) : changed(changed) { shapeChanged(changed); }
-    ~ShapeChange() { shapeChanged(changed); }
-    DcmObject *changed;
-};
-
 // The first elements of an item, read as far as a lookup needed: after a change, a walk by index
 // reads on one element at a time, and a search by tag in a sorted list stops at the tag.
 struct ItemIndex {
@@ -130,6 +122,64 @@ ItemIndex &indexOf(DcmItem *item) {
     entry->complete = false;
     return *entry;
 }
+
+// This thread's entry for `item` if it is up to date, without making one.
+ItemIndex *currentIndex(DcmItem *item) {
+    const uint64_t generation = generationOf(item).load(std::memory_order_acquire);
+    for (ItemIndex &entry : itemIndexes) {
+        if (entry.item == item && entry.generation == generation) return &entry;
+    }
+    return nullptr;
+}
+
+// Held for the whole of a changing call: entries made during the call (a lookup before the
+// change) retire with those made before it. A call that inserts or removes one element of an
+// item keeps that item's entry instead: it edits the entry as DCMTK edits the list (`carry`).
+struct ShapeChange {
+    explicit ShapeChange(DcmObject *changed) : changed(changed) { shapeChanged(changed); }
+    // The entry is taken while it is still current, then the generation moves on.
+    ShapeChange(cdcm_item *item, bool keepsIndex)
+        : carried(keepsIndex && item != nullptr ? currentIndex(asItem(item)) : nullptr), changed(node(item)) {
+        shapeChanged(changed);
+    }
+    ~ShapeChange() {
+        shapeChanged(changed);
+        if (carried != nullptr) carried->generation = generationOf(changed).load(std::memory_order_acquire);
+    }
+    // The entry, when its item's list was read at the generation before this call.
+    ItemIndex *carried = nullptr;
+    DcmObject *changed;
+
+    void removed(size_t index) {
+        if (carried == nullptr) return;
+        if (index < carried->elements.size()) {
+            carried->elements.erase(carried->elements.begin() + long(index));
+            carried->tags.erase(carried->tags.begin() + long(index));
+        }
+    }
+
+    void inserted(DcmElement *element) {
+        if (carried == nullptr) return;
+        ItemIndex &entry = *carried;
+        const uint32_t tag = uint32_t(element->getGTag()) << 16 | element->getETag();
+        if (!entry.sorted) { drop(); return; }
+        auto at = std::lower_bound(entry.tags.begin(), entry.tags.end(), tag);
+        // Past the elements read so far: the list there is read when a lookup gets to it.
+        if (at == entry.tags.end() && !entry.complete) return;
+        const long position = long(at - entry.tags.begin());
+        if (at != entry.tags.end() && *at == tag) {
+            entry.elements[size_t(position)] = element; // it replaced the element with its tag
+        } else {
+            entry.tags.insert(at, tag);
+            entry.elements.insert(entry.elements.begin() + position, element);
+        }
+    }
+
+    void drop() {
+        if (carried != nullptr) carried->item = nullptr;
+        carried = nullptr;
+    }
+};
 
 DcmElement *elementAt(cdcm_item *handle, size_t index) {
     if (handle == nullptr) return nullptr;
@@ -247,7 +297,7 @@ OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
 // the bytes and inserts it, replacing an existing one.
 int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr,
                const uint8_t *value, size_t len, bool wantString) {
-    ShapeChange change(node(item));
+    ShapeChange change(item, true);
     if (item == nullptr) return -1;
     DcmTag tag(group, element);
     if (vr != nullptr) {
@@ -265,9 +315,11 @@ int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr
         ? elem->putString(std::string(reinterpret_cast<const char *>(value), len).c_str())
         : putRawValue(elem, value, len);
     if (put.bad() || asItem(item)->insert(elem, OFTrue).bad()) {
+        change.drop();
         delete elem;
         return -1;
     }
+    change.inserted(elem);
     return 0;
 }
 
@@ -624,9 +676,13 @@ int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
     if (name == nullptr || std::strlen(name) != 2) name = "UN";
     std::memcpy(out->vr, name, 2);
     out->vr[2] = '\0';
-    out->length = e->getLength();
+    // A string class says so by its ident (every DcmByteString subclass is one VR's class), and
+    // its length is the Length field: getLength() would build the padded DICOM form of the value
+    // first, which cost more than the rest of this call.
+    const bool isString = isStringVR(vr) && isStringVR(e->ident());
+    out->length = isString ? e->getLengthField() : e->getLength();
     out->is_sequence = vr == EVR_SQ ? 1 : 0;
-    out->is_string = (isStringVR(vr) && dynamic_cast<DcmByteString *>(e) != nullptr) ? 1 : 0;
+    out->is_string = isString ? 1 : 0;
     return 0;
 }
 
@@ -731,10 +787,11 @@ int cdcm_clear(cdcm_item *item, size_t index) {
 }
 
 int cdcm_remove(cdcm_item *item, size_t index) {
-    ShapeChange change(node(item));
-    if (item == nullptr || index >= asItem(item)->card()) return -1;
+    ShapeChange change(item, true);
+    if (item == nullptr || index >= asItem(item)->card()) { change.drop(); return -1; }
     DcmElement *e = asItem(item)->remove(static_cast<unsigned long>(index));
-    if (e == nullptr) return -1;
+    if (e == nullptr) { change.drop(); return -1; }
+    change.removed(index);
     delete e;
     return 0;
 }

@@ -67,3 +67,35 @@ import Testing
     #expect(dataset.element(at: 0).tag.element == 0x10)
     #expect(item.element(at: 1).tag == Tag(0x0040, 0xA040))
 }
+
+/// Inserts and removals in any order, with lookups that read a list only part of the way between
+/// them: elements by index and by tag always agree with a plain sorted model of the list.
+@Test func lookupsAgreeWithTheListThroughRandomEdits() throws {
+    DicomFile.initialize()
+    let file = DicomFile.makeNew()
+    let dataset = file.dataset
+    var model: [UInt16] = []
+    var generator = SystemRandomNumberGenerator()
+    for step in 0..<400 {
+        let element = UInt16.random(in: 1...60, using: &generator) * 2 + 0x1000
+        if model.contains(element), Bool.random(using: &generator), let index = dataset.index(of: Tag(0x0009, element)) {
+            try dataset.remove(at: index)
+            model.removeAll { $0 == element }
+        } else {
+            try dataset.put(Tag(0x0009, element), "S\(step)", vr: "LO")
+            if !model.contains(element) { model.append(element); model.sort() }
+        }
+        // Read part of the list, as a walk that stopped would.
+        if !model.isEmpty {
+            let k = Int.random(in: 0..<model.count, using: &generator)
+            #expect(dataset.element(at: k).tag.element == model[k])
+        }
+        let probe = UInt16.random(in: 1...60, using: &generator) * 2 + 0x1000
+        #expect(dataset.index(of: Tag(0x0009, probe)) == model.firstIndex(of: probe), "step \(step)")
+        if step % 50 == 0 {
+            #expect((0..<dataset.count).map { dataset.element(at: $0).tag.element } == model)
+            #expect(dataset.string(Tag(0x0009, model.last ?? 0)) != nil || model.isEmpty)
+        }
+    }
+    #expect((0..<dataset.count).map { dataset.element(at: $0).tag.element } == model)
+}
