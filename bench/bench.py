@@ -30,7 +30,7 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
 Inputs are generated once per (generator, seed, size) and kept in bench/work/ (git-ignored), as
 is the status workspace (rebuilt when the dcmscrub sources change). Header outputs are emptied
 after they are counted and scored and deleted when the run ends (see `discard`: on this machine a
-deletion slowed whichever tool ran next); the page cache is warmed once before measuring.
+deletion slowed whichever tool ran next); before each header row the page cache is warmed.
 
 How each row is measured: wall seconds from start to exit of all the tool's processes; peak
 RSS from wait4's ru_maxrss (the largest process of the tree; for 2-process rows the sum of both
@@ -217,7 +217,8 @@ def fresh(path):
 #   page-cache pages never used before spent a quarter of its time copying into them (perf:
 #   copy_folio_from_iter_atomic), where memory freed by an earlier row is reused at full speed.
 # So a row's outputs are emptied after it is scored (their pages freed, their inodes kept), the
-# empty trees are deleted when the run ends, and prepare() warms the page cache once. Measured
+# empty trees are deleted when the run ends, and before each row as much as it will write is
+# written and freed again, so that every row writes into memory just used. Measured
 # on 10k header files, dcmscrub 7.3 s and gdcmanon (2 processes) 2.0 s this way, against 13.2 s
 # and 4.0 s into fresh memory, and 9.8 s and 5.6 s after a deletion.
 DEFERRED = []
@@ -368,6 +369,7 @@ def task_headers():
                 out.mkdir(parents=True)  # made beforehand: dicognito's own mkdir races between workers
                 halves = split(src, study_dirs(src), f"studies-{n}")
                 cmds = [header_commands(tool, out, [h]) for h in halves]
+            warm_page_cache(n * 140_000)  # what the row writes, freed just before it
             m = measure(f"{tool}-{procs}p-{n}", cmds)
             got = count_dicom(out)
             reason = failed_reason(m, got, n)
@@ -649,9 +651,6 @@ def prepare():
         pixel_inputs()
     if "status" in TASKS:
         tiny_inputs(STATUS_N)
-    # Twice the largest header batch: one tool's outputs, and room for the next.
-    largest = max(SIZES) if "headers" in TASKS else 1000
-    warm_page_cache(2 * largest * 140_000)
 
 
 def versions():
