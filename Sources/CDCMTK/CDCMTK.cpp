@@ -135,7 +135,7 @@ ItemIndex *currentIndex(DcmItem *item) {
 
 // Held for the whole of a changing call: entries made during the call (a lookup before the
 // change) retire with those made before it. A call that inserts or removes one element of an
-// item keeps that item's entry instead: it edits the entry as DCMTK edits the list (`carry`).
+// item keeps that item's entry instead: it edits the entry as DCMTK edits the list (`carried`).
 struct ShapeChange {
     explicit ShapeChange(DcmObject *changed) : changed(changed) { shapeChanged(changed); }
     // The entry is taken while it is still current, then the generation moves on.
