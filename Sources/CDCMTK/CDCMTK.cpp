@@ -55,25 +55,27 @@ cdcm_item *asHandle(DcmItem *item) { return reinterpret_cast<cdcm_item *>(item);
 // thread keeps the element pointers and tags of the last few items it read; an entry is good
 // while the item's file has not changed the shape of any of its lists since (its generation).
 // Every call that may insert, remove or free elements or items (putElement, clear, remove,
-// append_item, convert_to_utf8, save, replace_pixels, adopt_pixel_data, close) calls
-// shapeChanged. Generations are numbers never given twice, so an entry can match only the very
-// list state it was made from.
-std::atomic<uint64_t> generationSource{1};
-uint64_t nextGeneration() { return generationSource.fetch_add(1, std::memory_order_acq_rel) + 1; }
-// Items in no tracked file (none is expected): their entries retire on any change anywhere.
-std::atomic<uint64_t> looseGeneration{nextGeneration()};
+// append_item, convert_to_utf8, save, replace_pixels, adopt_pixel_data, close, clone) holds a
+// ShapeChange. A file counts its own changes, uncontended: each file's numbers start 2^32 past
+// the last file's, so an entry can match only the very list state it was made from, even where
+// a new file reuses a closed one's memory. An item in no tracked file (none is expected) has no
+// generation and its entry is made afresh at every lookup.
+std::atomic<uint64_t> filesMade{0};
 
-std::atomic<uint64_t> &generationOf(DcmObject *node) {
+std::atomic<uint64_t> *generationOf(DcmObject *node) {
     DcmObject *top = node;
     for (DcmObject *up = top == nullptr ? nullptr : top->getParent(); up != nullptr; up = up->getParent()) top = up;
     // Every handle the facade gives out lies in a cdcm_file, whose format is tracked.
-    if (top != nullptr && top->ident() == EVR_fileFormat) return static_cast<TrackedFileFormat *>(top)->generation;
-    return looseGeneration;
+    if (top != nullptr && top->ident() == EVR_fileFormat) return &static_cast<TrackedFileFormat *>(top)->generation;
+    return nullptr;
 }
 
-void shapeChanged(DcmObject *node) {
-    if (node != nullptr) generationOf(node).store(nextGeneration(), std::memory_order_release);
-    looseGeneration.store(nextGeneration(), std::memory_order_release);
+uint64_t generationNow(std::atomic<uint64_t> *generation) {
+    return generation == nullptr ? 0 : generation->load(std::memory_order_relaxed);
+}
+
+void shapeChanged(std::atomic<uint64_t> *generation) {
+    if (generation != nullptr) generation->fetch_add(1, std::memory_order_relaxed);
 }
 DcmObject *node(cdcm_file *file) { return file == nullptr ? nullptr : &file->format; }
 DcmObject *node(cdcm_item *item) { return reinterpret_cast<DcmObject *>(item); }
@@ -106,9 +108,9 @@ thread_local ItemIndex itemIndexes[indexSlots];
 thread_local unsigned nextIndexSlot = 0;
 
 ItemIndex &indexOf(DcmItem *item) {
-    const uint64_t generation = generationOf(item).load(std::memory_order_acquire);
+    const uint64_t generation = generationNow(generationOf(item));
     for (ItemIndex &entry : itemIndexes) {
-        if (entry.item == item && entry.generation == generation) return entry;
+        if (generation != 0 && entry.item == item && entry.generation == generation) return entry;
     }
     ItemIndex *entry = nullptr;
     for (ItemIndex &candidate : itemIndexes) {
@@ -125,10 +127,9 @@ ItemIndex &indexOf(DcmItem *item) {
 }
 
 // This thread's entry for `item` if it is up to date, without making one.
-ItemIndex *currentIndex(DcmItem *item) {
-    const uint64_t generation = generationOf(item).load(std::memory_order_acquire);
+ItemIndex *currentIndex(DcmItem *item, uint64_t generation) {
     for (ItemIndex &entry : itemIndexes) {
-        if (entry.item == item && entry.generation == generation) return &entry;
+        if (generation != 0 && entry.item == item && entry.generation == generation) return &entry;
     }
     return nullptr;
 }
@@ -137,19 +138,19 @@ ItemIndex *currentIndex(DcmItem *item) {
 // change) retire with those made before it. A call that inserts or removes one element of an
 // item keeps that item's entry instead: it edits the entry as DCMTK edits the list (`carried`).
 struct ShapeChange {
-    explicit ShapeChange(DcmObject *changed) : changed(changed) { shapeChanged(changed); }
+    explicit ShapeChange(DcmObject *changed) : generation(generationOf(changed)) { shapeChanged(generation); }
     // The entry is taken while it is still current, then the generation moves on.
-    ShapeChange(cdcm_item *item, bool keepsIndex)
-        : carried(keepsIndex && item != nullptr ? currentIndex(asItem(item)) : nullptr), changed(node(item)) {
-        shapeChanged(changed);
+    ShapeChange(cdcm_item *item, bool keepsIndex) : generation(generationOf(node(item))) {
+        if (keepsIndex && item != nullptr) carried = currentIndex(asItem(item), generationNow(generation));
+        shapeChanged(generation);
     }
     ~ShapeChange() {
-        shapeChanged(changed);
-        if (carried != nullptr) carried->generation = generationOf(changed).load(std::memory_order_acquire);
+        shapeChanged(generation);
+        if (carried != nullptr) carried->generation = generationNow(generation);
     }
+    std::atomic<uint64_t> *generation;
     // The entry, when its item's list was read at the generation before this call.
     ItemIndex *carried = nullptr;
-    DcmObject *changed;
 
     void removed(size_t index) {
         if (carried == nullptr) return;
@@ -490,7 +491,7 @@ bool isValidUTF8(const char *s, size_t n) {
 
 } // namespace
 
-TrackedFileFormat::TrackedFileFormat() : generation(nextGeneration()) {}
+TrackedFileFormat::TrackedFileFormat() : generation((filesMade.fetch_add(1, std::memory_order_relaxed) + 1) << 32) {}
 
 extern "C" {
 
@@ -580,7 +581,7 @@ cdcm_file *cdcm_new(void) {
 }
 
 void cdcm_close(cdcm_file *file) {
-    shapeChanged(node(file));
+    shapeChanged(generationOf(node(file)));
     delete file;
 }
 
@@ -975,7 +976,7 @@ cdcm_file *cdcm_clone(cdcm_file *file) {
     if (file == nullptr) return nullptr;
     cdcm_file *copy = new cdcm_file;
     static_cast<DcmFileFormat &>(copy->format) = file->format;
-    shapeChanged(node(copy));
+    shapeChanged(generationOf(node(copy)));
     copy->xfer = file->xfer;
     copy->bigEndianPixels = file->bigEndianPixels;
     return copy;
