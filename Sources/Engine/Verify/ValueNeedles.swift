@@ -18,9 +18,9 @@ struct ValueNeedles {
         let uidBounded: Bool
     }
 
-    private(set) var needles: [Needle] = []
+    let needles: [Needle]
     /// The needles' bytes laid out for the scan.
-    private var index = NeedleIndex([])
+    private let index: NeedleIndex
 
     /// Spellings shorter than this are left to the text match: two or three letters ("OB", "Li")
     /// occur in binary values and VRs by chance.
@@ -29,7 +29,7 @@ struct ValueNeedles {
     /// `excluded`: folded terms not to look for (the product's own words, see Verifier.usable).
     init(_ facts: SourceFacts, excluding excluded: Set<String> = []) {
         let text = Self.textNeedles(facts.values, excluding: excluded)
-        needles = text.needles
+        var needles = text.needles
         var seen = text.seen
         func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool) {
             let lowered = bytes.map(Self.lower)
@@ -40,6 +40,7 @@ struct ValueNeedles {
         for (date, tag) in facts.dates.sorted(by: { $0.key < $1.key }) {
             for spelling in TextMatcher.dateSpellings(date) { add(Array(spelling.utf8), .date, tag, date, uid: false) }
         }
+        self.needles = needles
         index = NeedleIndex(needles)
     }
 
@@ -111,56 +112,46 @@ struct ValueNeedles {
     }
 }
 
-/// The needles in flat buffers indexed by first byte, so that the scan, which meets every byte of
-/// a header, runs without reference counting or bounds checks: it was the largest single cost of
-/// checking a header once UIDs, which share long prefixes, were among the needles.
-private final class NeedleIndex {
-    private let bytes: UnsafeMutableBufferPointer<UInt8>
-    private let start: UnsafeMutableBufferPointer<Int>
-    private let length: UnsafeMutableBufferPointer<Int>
-    private let uidBounded: UnsafeMutableBufferPointer<Bool>
-    /// Each needle's first four bytes (every needle has at least four) as one word, compared at
-    /// once with a rolling word of the text: digits start most needles (UIDs, dates) and most of
-    /// a header's bytes, and this keeps a digit from costing a loop per needle.
-    private let head: UnsafeMutableBufferPointer<UInt32>
-    /// Needles whose first byte is b: order[bucket[b] ..< bucket[b + 1]].
-    private let bucket: UnsafeMutableBufferPointer<Int>
-    private let order: UnsafeMutableBufferPointer<Int>
-    let isEmpty: Bool
-
-    init(_ needles: [ValueNeedles.Needle]) {
-        isEmpty = needles.isEmpty
-        bytes = .allocate(capacity: max(1, needles.reduce(0) { $0 + $1.bytes.count }))
-        start = .allocate(capacity: max(1, needles.count))
-        length = .allocate(capacity: max(1, needles.count))
-        uidBounded = .allocate(capacity: max(1, needles.count))
-        head = .allocate(capacity: max(1, needles.count))
-        bucket = .allocate(capacity: 257)
-        order = .allocate(capacity: max(1, needles.count))
-        var offset = 0
-        var counts = [Int](repeating: 0, count: 256)
-        for (n, needle) in needles.enumerated() {
-            start[n] = offset
-            length[n] = needle.bytes.count
-            uidBounded[n] = needle.uidBounded
-            head[n] = Self.word(needle.bytes[0], needle.bytes[1], needle.bytes[2], needle.bytes[3])
-            for byte in needle.bytes { bytes[offset] = byte; offset += 1 }
-            counts[Int(needle.bytes[0])] += 1
-        }
-        var sum = 0
-        for b in 0..<256 { bucket[b] = sum; sum += counts[b] }
-        bucket[256] = sum
-        var filled = [Int](repeating: 0, count: 256)
-        for (n, needle) in needles.enumerated() {
-            let b = Int(needle.bytes[0])
-            order[bucket[b] + filled[b]] = n
-            filled[b] += 1
-        }
+/// The needles in flat arrays grouped by first byte, so that the scan, which meets every byte of
+/// a header, runs on buffer pointers without reference counting or bounds checks: it was the
+/// largest single cost of checking a header once UIDs, which share long prefixes, were needles.
+private struct NeedleIndex {
+    struct Entry {
+        /// The needle's position in ValueNeedles.needles, and its bytes in `bytes`.
+        let needle: Int, start: Int, length: Int
+        /// Its first four bytes (every needle has at least four) as one word, compared at once
+        /// with a rolling word of the text: digits start most needles (UIDs, dates) and most of a
+        /// header's bytes, and this keeps a digit from costing a loop per needle.
+        let head: UInt32
+        let uidBounded: Bool
     }
 
-    deinit {
-        bytes.deallocate()
-        start.deallocate(); length.deallocate(); uidBounded.deallocate(); head.deallocate(); bucket.deallocate(); order.deallocate()
+    /// In order of first byte: those starting with b are entries[bucket[b] ..< bucket[b + 1]].
+    private let entries: [Entry]
+    private let bucket: [Int]
+    private let bytes: [UInt8]
+
+    init(_ needles: [ValueNeedles.Needle]) {
+        // Counted by first byte, then placed: in each group in the needles' own order.
+        var bucket = [Int](repeating: 0, count: 257)
+        for needle in needles { bucket[Int(needle.bytes[0]) + 1] += 1 }
+        for b in 0..<256 { bucket[b + 1] += bucket[b] }
+        var next = bucket
+        var placed = [Int](repeating: 0, count: needles.count)
+        for (n, needle) in needles.enumerated() {
+            placed[next[Int(needle.bytes[0])]] = n
+            next[Int(needle.bytes[0])] += 1
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(needles.reduce(0) { $0 + $1.bytes.count })
+        entries = placed.map { n in
+            let b = needles[n].bytes
+            defer { bytes += b }
+            return Entry(needle: n, start: bytes.count, length: b.count, head: Self.word(b[0], b[1], b[2], b[3]),
+                         uidBounded: needles[n].uidBounded)
+        }
+        self.bucket = bucket
+        self.bytes = bytes
     }
 
     static func word(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
@@ -168,39 +159,46 @@ private final class NeedleIndex {
     }
 
     func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
-        guard !isEmpty, let base = text.baseAddress else { return }
+        guard !entries.isEmpty, let base = text.baseAddress else { return }
         let end = min(range.upperBound, text.count)
         let text = base.assumingMemoryBound(to: UInt8.self)
         var i = max(0, range.lowerBound)
         guard end - i >= 4 else { return } // every needle has four bytes or more
-        var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
-        while i + 4 <= end {
-            window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
-            let b = Int(window & 0xFF)
-            var c = bucket[b]
-            let last = bucket[b + 1]
-            while c < last {
-                let n = order[c]
-                c += 1
-                guard head[n] == window else { continue }
-                let count = length[n], from = start[n]
-                guard count >= minimumLength, i + count <= end else { continue }
-                var k = 4
-                while k < count && ValueNeedles.lower(text[i + k]) == bytes[from + k] { k += 1 }
-                guard k == count else { continue }
-                // UIDs must not touch a digit or a dot on either side, numbers not a digit.
-                let uid = uidBounded[n]
-                if i > range.lowerBound {
-                    let before = text[i - 1]
-                    if uid ? (ValueNeedles.isDigit(before) || before == 0x2E) : (ValueNeedles.isDigit(bytes[from]) && ValueNeedles.isDigit(before)) { continue }
+        entries.withUnsafeBufferPointer { entries in
+            bytes.withUnsafeBufferPointer { bytes in
+                bucket.withUnsafeBufferPointer { bucket in
+                    var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
+                    while i + 4 <= end {
+                        window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
+                        let b = Int(window & 0xFF)
+                        var c = bucket[b]
+                        let last = bucket[b + 1]
+                        while c < last {
+                            defer { c += 1 }
+                            guard entries[c].head == window else { continue }
+                            let entry = entries[c]
+                            guard entry.length >= minimumLength, i + entry.length <= end else { continue }
+                            let count = entry.length, from = entry.start
+                            var k = 4
+                            while k < count && ValueNeedles.lower(text[i + k]) == bytes[from + k] { k += 1 }
+                            guard k == count else { continue }
+                            // UIDs must not touch a digit or a dot on either side, numbers not a digit.
+                            if i > range.lowerBound {
+                                let before = text[i - 1]
+                                if entry.uidBounded ? (ValueNeedles.isDigit(before) || before == 0x2E)
+                                    : (ValueNeedles.isDigit(bytes[from]) && ValueNeedles.isDigit(before)) { continue }
+                            }
+                            if i + count < end {
+                                let after = text[i + count]
+                                if entry.uidBounded ? (ValueNeedles.isDigit(after) || after == 0x2E)
+                                    : (ValueNeedles.isDigit(bytes[from + count - 1]) && ValueNeedles.isDigit(after)) { continue }
+                            }
+                            hit(entry.needle, i)
+                        }
+                        i += 1
+                    }
                 }
-                if i + count < end {
-                    let after = text[i + count]
-                    if uid ? (ValueNeedles.isDigit(after) || after == 0x2E) : (ValueNeedles.isDigit(bytes[from + count - 1]) && ValueNeedles.isDigit(after)) { continue }
-                }
-                hit(n, i)
             }
-            i += 1
         }
     }
 }
