@@ -80,7 +80,7 @@ extension Verifier {
     /// True when the output stores the source's Pixel Data byte for byte in the same transfer syntax.
     func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer?, file: DicomFile, facts: SourceFacts) -> Bool {
         guard let bytes, file.transferSyntax == facts.transferSyntax,
-              let sourceFile = try? MappedFile(path: facts.path) else { return false }
+              let sourceFile = try? FileBytes(path: facts.path) else { return false }
         let dataset = file.dataset
         let native = dataset.index(of: .pixelData).map { dataset.element(at: $0).length }
         guard let out = PixelDataSpan.locate(in: bytes, transferSyntax: file.transferSyntax,

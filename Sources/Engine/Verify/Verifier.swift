@@ -72,9 +72,9 @@ public struct Verifier: Sendable {
             result.findings.append(VerificationFinding(kind: .unreadable, location: "file"))
             return result
         }
-        let mapped = try? MappedFile(path: subject.output)
-        checkHeader(file, bytes: mapped?.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
-        checkPixels(file, bytes: mapped?.bytes, subject: subject, into: &result)
+        let written = try? FileBytes(path: subject.output)
+        checkHeader(file, bytes: written?.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
+        checkPixels(file, bytes: written?.bytes, subject: subject, into: &result)
         return result
     }
 

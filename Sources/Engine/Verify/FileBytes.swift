@@ -1,11 +1,11 @@
-// MappedFile: a file's bytes, read-only, for the quality check: small files read into a reused buffer, large ones mapped.
+// FileBytes: a file's bytes, read-only, for the quality check: small files read into a reused buffer, large ones mapped.
 import Foundation
 
 /// A header file is read whole into a buffer the next file reuses. Mapping it instead cost a page
 /// fault per few pages and, in a process with several threads, an unmap that interrupts every
 /// other core to flush its TLB: 7% of a header batch's time (perf, 10k files). Files larger than
 /// `readLimit` (cines) are mapped, so that the check never holds a copy of one in memory.
-final class MappedFile {
+final class FileBytes {
     let bytes: UnsafeRawBufferPointer
     private let mapped: UnsafeMutableRawPointer?
     private let buffer: ReadBuffer?
