@@ -234,6 +234,14 @@ def discard(path):
     DEFERRED.append(Path(path))
 
 
+def tree_bytes(folder, _sizes={}):
+    """The bytes of the files under `folder` (counted once per run)."""
+    key = str(folder)
+    if key not in _sizes:
+        _sizes[key] = sum(os.path.getsize(os.path.join(r, f)) for r, _, names in os.walk(folder) for f in names)
+    return _sizes[key]
+
+
 def warm_page_cache(nbytes):
     """Writes and empties a scratch file of `nbytes`, so that the rows write into memory the VM has touched."""
     scratch = WORK / "warm.tmp"
@@ -369,7 +377,7 @@ def task_headers():
                 out.mkdir(parents=True)  # made beforehand: dicognito's own mkdir races between workers
                 halves = split(src, study_dirs(src), f"studies-{n}")
                 cmds = [header_commands(tool, out, [h]) for h in halves]
-            warm_page_cache(n * 140_000)  # what the row writes, freed just before it
+            warm_page_cache(tree_bytes(src))  # about what the row writes, freed just before it
             m = measure(f"{tool}-{procs}p-{n}", cmds)
             got = count_dicom(out)
             reason = failed_reason(m, got, n)
