@@ -68,7 +68,8 @@ public struct TextDetector: Sendable {
         // larger upscale, which is what 8 px text needs.
         var masks: [(GrayImage, Int)] = [(mask, factor + 1)]
         let saturationLevel: UInt8 = extraViews ? 30 : 60
-        if let saturation = raster.saturation, saturation.percentile(0.999) > saturationLevel {
+        let saturation = raster.saturation
+        if let saturation, saturation.percentile(0.999) > saturationLevel {
             masks.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
         if extraViews { masks += strictMasks(raster, mask: mask, rows: rows, factor: factor) }
@@ -125,6 +126,9 @@ public struct TextDetector: Sendable {
                 found[i].rect = found[i].rect.union(row)
             }
             found[i].rect = Self.grown(found[i].rect, in: raster.gray)
+            // Coloured text on grey texture stands out in saturation where its luminance does not
+            // (green digits beside a word read in the grey view were left a glyph short).
+            if let saturation { found[i].rect = Self.grown(found[i].rect, in: saturation) }
             if found[i].rect.width > read.width * 13 / 10 + 2 { found[i].partial = true }
         }
         if let area { unread.removeAll { row in !area.contains { $0.intersects(row) } } }
@@ -251,7 +255,8 @@ public struct TextDetector: Sendable {
         guard brightest - median > 40 else { return rect }
         let level = UInt8((median + brightest) / 2)
         let h = box.height
-        let region = PixelRect(x: box.x - 3 * h, y: box.y - h / 3, width: box.width + 6 * h, height: h + 2 * (h / 3))
+        // The whole row: the line may go on, mark by mark, past any fixed reach.
+        let region = PixelRect(x: 0, y: box.y - h / 3, width: gray.width, height: h + 2 * (h / 3))
             .clipped(columns: gray.width, rows: gray.height)
         var crop = GrayImage(width: region.width, height: region.height, fill: 255)
         for y in 0..<region.height {
