@@ -85,7 +85,7 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(result.status == 0)
         let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
         let sources = Executable.tree(inputs).keys.sorted().map { inputs + "/" + $0 }
-        #expect(report.delivered == sources.count)
+        #expect(report.delivered == sources.count, "quarantined: \(report.instances.filter { $0.state == .quarantined }.map { "\($0.input) \($0.code ?? "") \($0.reason ?? "")" })")
         for instance in report.instances {
             guard let output = instance.output else { continue }
             let source = sources[instance.input - 1]

@@ -65,14 +65,16 @@ public struct TextDetector: Sendable {
         let rows = TextLineFinder.lines(in: mask)
         var unread = spikes.isEmpty ? [] : rows
         // (mask, upscale): the binary mask of bright pixels is cheap for Tesseract, so it gets a
-        // larger upscale, which is what 8 px text needs.
-        var masks: [(GrayImage, Int)] = [(mask, factor + 1)]
+        // larger upscale, which is what 8 px text needs; the quality check reads it one step
+        // larger still, for the smallest glyphs, when it holds rows of glyph-sized marks at all
+        // (a CT's bright bone is no text, and costs the most to read).
+        var masks: [(GrayImage, Int)] = [(mask, factor + (extraViews && !rows.isEmpty ? 2 : 1))]
         let saturationLevel: UInt8 = extraViews ? 30 : 60
         let saturation = raster.saturation
         if let saturation, saturation.percentile(0.999) > saturationLevel {
             masks.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
-        if extraViews { masks += strictMasks(raster, mask: mask, rows: rows, factor: factor) }
+        if extraViews { masks += strictMasks(raster, factor: factor) }
         // Each view is read only around its marks of glyph size in rows (a word is made of them);
         // the grey view around what Tesseract's own threshold makes ink of, in either polarity,
         // and around every mask's marks.
@@ -138,11 +140,10 @@ public struct TextDetector: Sendable {
     }
 
     /// The quality check's further masks (Tesseract reads a mask in a fraction of the time of a
-    /// grey image): the bright mask one step larger for the smallest glyphs, when it holds rows of
-    /// glyph-sized marks at all (a CT's bright bone is no text, and costs the most to read); and
-    /// each colour channel's own flat-colour mask (text in a colour whose luminance does not stand out).
-    private func strictMasks(_ raster: FrameRaster, mask: GrayImage, rows: [PixelRect], factor: Int) -> [(GrayImage, Int)] {
-        var views: [(GrayImage, Int)] = rows.isEmpty ? [] : [(mask, factor + 2)]
+    /// grey image): each colour channel's own flat-colour mask (text in a colour whose luminance
+    /// does not stand out).
+    private func strictMasks(_ raster: FrameRaster, factor: Int) -> [(GrayImage, Int)] {
+        var views: [(GrayImage, Int)] = []
         if let rgb = raster.rgb, let saturation = raster.saturation, saturation.percentile(0.999) > 20 {
             let count = raster.width * raster.height
             for channel in 0..<3 {
