@@ -1,5 +1,5 @@
 // Tests of the quality check: clean outputs pass, and a corpus of planted leaks, one per kind, is found with kind and place.
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 
@@ -289,4 +289,21 @@ func realFilesPassTheHeaderCheckUnderEveryOptionSet(options: Set<ProfileOption>)
     }
     let findings = try verify(output).findings
     #expect(findings.contains { $0.location == "(0008,2218)[1](0008,0104)" && $0.sourceTag == "(0020,0010)" }, "\(findings.map(\.summary))")
+}
+
+/// The rest of a word a box cut (it touches the box's edge on its line) is a finding whatever it
+/// reads as; a separate word a space away, texture, and text of another line are not.
+@Test func textThatABoxCutIsFoundButItsNeighboursAreNot() {
+    let box = PixelRect(x: 100, y: 20, width: 60, height: 14)
+    func word(_ x: Int, _ y: Int = 22, width: Int = 14, height: Int = 9, text: String = "MI", confidence: Float = 90) -> DetectedText {
+        DetectedText(rect: PixelRect(x: x, y: y, width: width, height: height), text: text, confidence: confidence)
+    }
+    #expect(Verifier.cutByRedaction(word(160), [box]))                      // touches the right edge
+    #expect(Verifier.cutByRedaction(word(86), [box]))                       // ends at the left edge
+    #expect(Verifier.cutByRedaction(word(161), [box]))                      // a pixel short of it
+    #expect(!Verifier.cutByRedaction(word(166), [box]))                     // a space away: "TIs" beside "0.4"
+    #expect(!Verifier.cutByRedaction(word(160, 40), [box]))                 // the next line
+    #expect(!Verifier.cutByRedaction(word(160, confidence: 30), [box]))     // texture read as a word
+    #expect(!Verifier.cutByRedaction(word(160, height: 30), [box]))         // taller than the box
+    #expect(!Verifier.cutByRedaction(word(160, text: ""), [box]))           // marks with nothing read
 }

@@ -103,7 +103,7 @@ extension Verifier {
                 continue
             }
             result.wordsRead += words.count
-            for word in words where isFinding(word, matcher) {
+            for word in words where isFinding(word, matcher) || (findsCutText && Self.cutByRedaction(word, subject.redactions ?? [])) {
                 if found.contains(where: { TextDetector.overlap($0.word.rect, word.rect) > 0.6 && $0.word.text == word.text }) { continue }
                 found.append((word, view))
             }
@@ -133,6 +133,28 @@ extension Verifier {
         return word.text.filter { $0.isLetter || $0.isNumber }.count >= 3 && word.confidence >= Self.legibleConfidence
             && word.rect.height >= Self.legibleHeight && !matcher.isSafe(word.text)
     }
+
+    /// Text on a redaction's line that touches its edge: the rest of a word the box cut ("kos" of
+    /// "Klinikos", "09-" of "09-Jul-1990", "MI" of "MÜLLER", which reads as the mechanical index).
+    /// The allow list never vouches for what a box left of a word, however short. A separate
+    /// word a space away is not this: boxes stand beside harmless words ("TIs" beside "0.4").
+    /// Only what reads as text: a word read with some confidence, no taller than the box (image
+    /// texture beside a box on the image reads as large low-confidence "words").
+    static func cutByRedaction(_ word: DetectedText, _ redactions: [PixelRect]) -> Bool {
+        let rect = word.rect
+        guard !word.text.isEmpty, word.confidence >= Self.cutConfidence, rect.height >= legibleHeight else { return false }
+        return redactions.contains { box in
+            let overlap = min(box.maxY, rect.maxY) - max(box.y, rect.y)
+            let gap = max(box.x - rect.maxX, rect.x - box.maxX)
+            return overlap * 2 >= rect.height && rect.height <= box.height + 2 && gap <= Self.cutGap
+        }
+    }
+
+    static let cutConfidence: Float = 45
+
+    /// Pixels between a box and the text it cut: Tesseract's word box can stop a pixel short of
+    /// the ink, and the ink can end a pixel short of the box.
+    static let cutGap = 2
 
     static let legibleConfidence: Float = 60
     /// Overlay text is drawn 7 px tall or more; a "word" 4 px tall is texture read through the upscale.

@@ -30,6 +30,10 @@ public struct Verifier: Sendable {
     /// What detection used on the source when it was not told what the source showed.
     public var sourceDetector = TextDetector()
     public var allowList = AllowList.standard
+    /// Text that touches a redaction's edge on its line is a finding (`cutByRedaction`). The
+    /// unattended run sets it: it redacts what the check found and checks again. A reviewer's
+    /// boxes stand as drawn, and an old output is judged by what it shows.
+    public var findsCutText = false
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
 
     public init(profile: Profile) throws {
