@@ -74,7 +74,7 @@ public struct TextDetector: Sendable {
         if let saturation, saturation.percentile(0.999) > saturationLevel {
             masks.append((saturation.textMask(atLeast: saturationLevel), factor))
         }
-        if extraViews { masks += strictMasks(raster, factor: factor) }
+        if extraViews { masks += strictMasks(raster, saturation: saturation, factor: factor) }
         // Each view is read only around its marks of glyph size in rows (a word is made of them);
         // the grey view around what Tesseract's own threshold makes ink of, in either polarity,
         // and around every mask's marks.
@@ -142,9 +142,9 @@ public struct TextDetector: Sendable {
     /// The quality check's further masks (Tesseract reads a mask in a fraction of the time of a
     /// grey image): each colour channel's own flat-colour mask (text in a colour whose luminance
     /// does not stand out).
-    private func strictMasks(_ raster: FrameRaster, factor: Int) -> [(GrayImage, Int)] {
+    private func strictMasks(_ raster: FrameRaster, saturation: GrayImage?, factor: Int) -> [(GrayImage, Int)] {
         var views: [(GrayImage, Int)] = []
-        if let rgb = raster.rgb, let saturation = raster.saturation, saturation.percentile(0.999) > 20 {
+        if let rgb = raster.rgb, let saturation, saturation.percentile(0.999) > 20 {
             let count = raster.width * raster.height
             for channel in 0..<3 {
                 var plane = [UInt8](repeating: 0, count: count)
