@@ -125,10 +125,10 @@ extension Workspace {
             try FileManager.default.createDirectory(
                 atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             // The quality check reads the written file before it takes its name (fail closed).
-            try result.file.write(to: destination, durable: true) { temporary in
+            try result.file.write(to: destination, durable: true) { written in
                 guard let source = result.source else { return }
                 let verification = self.verifier.verify(Verifier.Subject(
-                    output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles ?? boxes.map(\.rect)))
+                    output: written, name: relative, source: source, redactions: result.redaction?.rectangles ?? boxes.map(\.rect)))
                 guard verification.passed else { throw EngineError(.verificationFailed, verification.reason) }
             }
         } catch let error as EngineError where error.code == .verificationFailed {

@@ -51,6 +51,9 @@ void cdcm_init(void);
 /// `load_all` 0: values longer than DCMTK's read limit (Pixel Data) stay in the file until used;
 /// a file cut off inside such a value is then noticed only when it is read.
 cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *has_preamble, char *err, size_t errlen);
+/// Reads a whole file held in memory (`len` bytes), with the checks of cdcm_open; every value is read
+/// now, so bytes that end early fail here. The bytes are copied: the caller may free them after.
+cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble, char *err, size_t errlen);
 /// An empty file with an empty meta header and dataset, for writing new objects (test data).
 cdcm_file *cdcm_new(void);
 void cdcm_close(cdcm_file *file);
@@ -64,6 +67,15 @@ size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen);
 /// data representation, with a meta header whose SOP Class / Instance UIDs follow the dataset.
 /// `transfer_syntax` NULL keeps the original; otherwise a UID to write in (uncompressed ones only).
 int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen);
+
+/// What cdcm_save would write, as bytes in memory: `*out` malloc'ed (free with cdcm_free), `*outlen`
+/// long. `size_hint`: the expected length (the source's), so that the buffer rarely grows.
+int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, uint8_t **out, size_t *outlen,
+                char *err, size_t errlen);
+
+/// Starts the disk write of a file's pages now (Linux sync_file_range), while the next files are
+/// worked on, instead of all at once at the batch's sync. A hint: errors show at that sync.
+void cdcm_start_writeback(int fd);
 
 // MARK: walking
 

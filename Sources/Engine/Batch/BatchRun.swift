@@ -263,10 +263,10 @@ public final class BatchRun: @unchecked Sendable {
         defer { leave(relative, removingEmptyFolders: false) }
         try Self.makeFolder(AtomicFile.split(destination).folder)
         // Made durable in batches by the journal.
-        try result.file.write(to: destination, durable: false) { temporary in
+        try result.file.write(to: destination, durable: false) { written in
             if let verifier, let source = result.source {
                 let verification = verifier.verify(Verifier.Subject(
-                    output: temporary, name: relative, source: source, redactions: result.redaction?.rectangles))
+                    output: written, name: relative, source: source, redactions: result.redaction?.rectangles))
                 guard verification.passed else { throw CheckFailure(verification: verification) }
             }
             if let exporter, let exportIndex {

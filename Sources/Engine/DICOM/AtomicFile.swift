@@ -1,4 +1,5 @@
 // AtomicFile: temporary file + fsync + rename + fsync of the folder, for every output the Engine writes.
+import CDCMTK
 import Foundation
 
 public enum AtomicFile {
@@ -45,24 +46,26 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` to `path` atomically with the given permissions.
-    public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-        try write(to: path, mode: mode) { fd in data.withUnsafeBytes { writeAll(fd, $0) } }
+    /// Writes `data` to `path` atomically with the given permissions. Not `durable`: no fsync, and
+    /// the disk write starts at once (a batch syncs the file system every few hundred files).
+    public static func write(_ data: Data, to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
+        try write(to: path, mode: mode, durable: durable) { fd in data.withUnsafeBytes { writeAll(fd, $0) } }
     }
 
     /// Writes what `fill` writes to the descriptor (false: it failed) to `path` atomically.
-    static func write(to path: String, mode: mode_t = 0o644, _ fill: (Int32) -> Bool) throws {
+    static func write(to path: String, mode: mode_t = 0o644, durable: Bool = true, _ fill: (Int32) -> Bool) throws {
         let temporary = temporaryPath(for: path)
-        let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
         let ok = fill(fd)
         fchmod(fd, mode)
-        close(fd)
-        guard ok else {
+        if ok && !durable { cdcm_start_writeback(fd) }
+        let closed = close(fd) == 0
+        guard ok && closed else {
             unlink(temporary)
             throw EngineError(.write, "cannot write an output file (errno \(errno))")
         }
-        do { try commit(temporary: temporary, to: path) } catch {
+        do { try commit(temporary: temporary, to: path, durable: durable) } catch {
             unlink(temporary)
             throw error
         }

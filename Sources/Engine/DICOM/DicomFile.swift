@@ -6,9 +6,17 @@ public final class DicomFile {
     let handle: OpaquePointer
     /// True when the file began with the 128-byte preamble and "DICM".
     public let hasPreamble: Bool
+    /// The bytes the file was parsed from, when it was read whole (up to `memoryLimit`): the quality
+    /// check compares an output with them instead of reading the source again.
+    public internal(set) var sourceBytes: Data?
 
     /// Files larger than this are refused before reading (a guard against runaway inputs).
     public static let defaultMaxBytes: UInt64 = 4 << 30
+    /// Files up to this size are read with one read and parsed from memory, and written from one
+    /// buffer that the check reads first. Larger ones (cines) are read by DCMTK from the file, with
+    /// Pixel Data loaded when used, and written to a temporary file that the check reads, so that
+    /// no second copy of them is ever held in memory.
+    public static let memoryLimit = 16 << 20
 
     init(handle: OpaquePointer, hasPreamble: Bool) {
         self.handle = handle
@@ -22,12 +30,23 @@ public final class DicomFile {
         cdcm_init()
     }
 
-    /// `loadsAllValues`: reads every value now, Pixel Data included, so that a file cut off inside
-    /// it fails here. Off, long values are read from the file when first used (and a cut-off
-    /// value fails then): for a reader that looks at the header and compares the stored bytes
-    /// itself, as the quality check does.
+    /// A file up to `memoryLimit` is read with one read and parsed from memory, every value now.
+    /// A larger one DCMTK reads from the file; `loadsAllValues` then reads every value now, Pixel
+    /// Data included, so that a file cut off inside it fails here. Off, long values are read from
+    /// the file when first used (and a cut-off value fails then): for a reader that looks at the
+    /// header and compares the stored bytes itself, as the quality check does.
     public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true) throws -> DicomFile {
         initialize()
+        if let bytes = try readWhole(path: path, maxBytes: maxBytes) {
+            let file = try open(bytes: bytes)
+            file.sourceBytes = bytes
+            return file
+        }
+        return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
+    }
+
+    /// DCMTK reads `path` itself (large and deflated files).
+    static func openFile(path: String, maxBytes: UInt64, loadsAllValues: Bool) throws -> DicomFile {
         var preamble: Int32 = 0
         var failure: EngineError?
         let handle = withErrorBuffer { err, len in
@@ -42,6 +61,76 @@ public final class DicomFile {
         return DicomFile(handle: handle, hasPreamble: preamble != 0)
     }
 
+    /// Parses a whole file held in memory; every value is read now.
+    public static func open(bytes: Data) throws -> DicomFile {
+        try bytes.withUnsafeBytes { try open(bytes: $0) }
+    }
+
+    /// Parses a whole file held in memory (DCMTK copies what it keeps); every value is read now.
+    public static func open(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
+        initialize()
+        var preamble: Int32 = 0
+        var failure: EngineError?
+        let handle = withErrorBuffer { err, len in
+            let h = cdcm_open_memory(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &preamble, err, len)
+            if h == nil { failure = EngineError(.malformed, String(cString: err)) }
+            return h
+        }
+        guard let handle else {
+            let text = failure?.message ?? "unreadable"
+            throw EngineError(Self.classify(text), text)
+        }
+        return DicomFile(handle: handle, hasPreamble: preamble != 0)
+    }
+
+    /// The file's bytes when it is a regular file no larger than `memoryLimit`, read with one
+    /// open, fstat and read; nil for a larger one (DCMTK reads it). The size limit and the kind
+    /// of file are checked here as cdcm_open checks them, with the same reasons.
+    static func readWhole(path: String, maxBytes: UInt64) throws -> Data? {
+        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw EngineError(.io, "cannot read file") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw EngineError(.io, "cannot read file") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw EngineError(.malformed, "not a regular file") }
+        let size = Int(info.st_size)
+        if maxBytes != 0 && UInt64(size) > maxBytes { throw EngineError(.tooLarge, "file is larger than the size limit") }
+        guard size <= memoryLimit else { return nil }
+        var data = Data(count: size)
+        let read = data.withUnsafeMutableBytes { raw -> Int in
+            var offset = 0
+            while offset < size {
+                let n = Foundation.read(fd, raw.baseAddress! + offset, size - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return n < 0 ? -1 : offset }
+                offset += n
+            }
+            return offset
+        }
+        guard read >= 0 else { throw EngineError(.io, "cannot read file") }
+        // A file cut while it was read is parsed as what was read, and fails there.
+        if read < size { data.count = read }
+        return data.withUnsafeBytes(Self.isDeflated) ? nil : data
+    }
+
+    static let deflatedTransferSyntax = "1.2.840.10008.1.2.1.99"
+
+    /// True when the meta header names the Deflated transfer syntax: DCMTK inflates such a dataset
+    /// only from a file, so these are read and written through files.
+    static func isDeflated(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let uid = Array(deflatedTransferSyntax.utf8)
+        let end = min(bytes.count, 4096) - uid.count
+        guard let base = bytes.baseAddress, end >= 0 else { return false }
+        var i = 0
+        while i <= end {
+            guard let found = memchr(base + i, Int32(uid[0]), end - i + 1) else { return false }
+            i = base.distance(to: UnsafeRawPointer(found))
+            if memcmp(base + i, uid, uid.count) == 0 { return true }
+            i += 1
+        }
+        return false
+    }
+
     private static func classify(_ message: String) -> EngineError.Code {
         if message.contains("larger than") { return .tooLarge }
         if message.contains("not DICOM") { return .notDICOM }
@@ -52,7 +141,9 @@ public final class DicomFile {
     /// A new, empty file: meta header and dataset to be filled (sample data, tests).
     public static func makeNew() -> DicomFile {
         initialize()
-        return DicomFile(handle: cdcm_new(), hasPreamble: true)
+        let file = DicomFile(handle: cdcm_new(), hasPreamble: true)
+        file.isNew = true
+        return file
     }
 
     public var dataset: DicomItem { DicomItem(handle: cdcm_dataset(handle), file: self) }
@@ -71,18 +162,57 @@ public final class DicomFile {
         }
     }
 
-    /// Writes to `path` through a temporary file in the same folder, fsync and rename, so a reader
-    /// (or a killed run) sees either the old file or the whole new one, never a part.
-    /// `check` sees the complete temporary file before it is renamed into place (the quality
-    /// check reads what will be delivered); if it throws, nothing is delivered.
+    /// An output about to be delivered, as the quality check reads it.
+    public enum Output: Sendable {
+        /// The bytes that are written, in one piece, once the check passed them.
+        case bytes(Data)
+        /// A complete temporary file that is renamed into place once the check passed it.
+        case file(String)
+    }
+
+    /// True when the file is written from memory: it was read whole, and its Pixel Data (perhaps
+    /// decoded since) is no larger than `memoryLimit` either.
+    /// (Deflated outputs are written through a file, as they are read.)
+    func encodesInMemory(transferSyntax target: String?) -> Bool {
+        guard sourceBytes != nil || isNew, (target ?? transferSyntax) != Self.deflatedTransferSyntax else { return false }
+        // Encapsulated Pixel Data has no length of its own here; it is about as long as the source.
+        let length = dataset.index(of: .pixelData).map { dataset.element(at: $0).length } ?? 0
+        return length == Int(UInt32.max) || length <= Self.memoryLimit
+    }
+
+    /// A file made in memory (`makeNew`), not read from anywhere.
+    private var isNew = false
+
+    /// What `write` writes: the whole file, in `transferSyntax` (nil: as read), with an all-zero preamble.
+    public func encoded(transferSyntax: String? = nil) throws -> Data {
+        var out: UnsafeMutablePointer<UInt8>?
+        var count = 0
+        try withErrorBufferThrowing(.write) { err, len in
+            cdcm_encode(handle, transferSyntax, sourceBytes?.count ?? 0, &out, &count, err, len)
+        }
+        guard let out else { return Data() }
+        return Data(bytesNoCopy: out, count: count, deallocator: .free)
+    }
+
+    /// Writes to `path` atomically, so that a reader (or a killed run) sees either the old file or
+    /// the whole new one, never a part: through a temporary file in the same folder, fsync (when
+    /// `durable`) and rename. `check` sees exactly what will be delivered before it takes its name
+    /// (the bytes for a file written from memory, the complete temporary file otherwise); if it
+    /// throws, nothing is delivered.
     public func write(to path: String, transferSyntax: String? = nil, durable: Bool = true,
-                      check: (String) throws -> Void = { _ in }) throws {
+                      check: (Output) throws -> Void = { _ in }) throws {
+        if encodesInMemory(transferSyntax: transferSyntax) {
+            let bytes = try encoded(transferSyntax: transferSyntax)
+            try check(.bytes(bytes))
+            try AtomicFile.write(bytes, to: path, durable: durable)
+            return
+        }
         let temporary = AtomicFile.temporaryPath(for: path)
         do {
             try withErrorBufferThrowing(.write) { err, len in
                 cdcm_save(handle, temporary, transferSyntax, err, len)
             }
-            try check(temporary)
+            try check(.file(temporary))
             try AtomicFile.commit(temporary: temporary, to: path, durable: durable)
         } catch {
             unlink(temporary)

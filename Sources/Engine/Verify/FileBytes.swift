@@ -11,7 +11,10 @@ final class FileBytes {
     private let buffer: ReadBuffer?
     private let length: Int
 
-    static let readLimit = 16 << 20
+    static let readLimit = DicomFile.memoryLimit
+
+    /// True when the file is mapped (larger than `readLimit`), not read.
+    var isMapped: Bool { mapped != nil }
 
     init(path: String) throws {
         let fd = open(path, O_RDONLY)

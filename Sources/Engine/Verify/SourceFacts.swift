@@ -23,8 +23,11 @@ public struct SourceFacts: Sendable {
         public static func < (a: Device, b: Device) -> Bool { a.label < b.label }
     }
 
-    /// The source file, re-read when pixels must be compared.
+    /// The source file, re-read when pixels must be compared and its bytes were not kept.
     public var path: String
+    /// The source's bytes as they were read (small files): pixels are compared with them, and the
+    /// source is parsed from them again, without reading the file a second time.
+    public var stored: Data?
     /// Names, IDs, institution, addresses... at any depth, except those the profile keeps.
     public var values: [Value] = []
     /// Original UIDs (outside the standard's own root) and one attribute each came from.
@@ -51,6 +54,7 @@ public struct SourceFacts: Sendable {
     /// Reads the facts from `file` as it was opened from `path`, before any change to it.
     public init(collecting file: DicomFile, path: String, profile: Profile) {
         self.path = path
+        stored = file.sourceBytes
         let dataset = file.dataset
         charset = dataset.string(.specificCharacterSet) ?? ""
         sopClassUID = dataset.string(.sopClassUID) ?? ""
@@ -103,6 +107,12 @@ public struct SourceFacts: Sendable {
         let file = try DicomFile.open(path: path, maxBytes: maxBytes)
         try Admission.check(file) // what run would not take is no source of an output
         return SourceFacts(collecting: file, path: path, profile: profile)
+    }
+
+    /// The source as it was read: parsed again from its kept bytes, or opened from its path.
+    func openSource(maxBytes: UInt64) throws -> DicomFile {
+        if let stored { return try DicomFile.open(bytes: stored) }
+        return try DicomFile.open(path: path, maxBytes: maxBytes)
     }
 
     /// The single values of a multi-valued element, padding removed.

@@ -26,7 +26,7 @@ extension Verifier {
         var source: (file: DicomFile, info: PixelInfo)?
         let needsSourceText = pixels == .ocr && facts.detectedText == nil
         if sameGeometry && (!unchanged || needsSourceText) {
-            if let file = try? DicomFile.open(path: facts.path, maxBytes: maxBytes), let info = try? file.pixelInfo() {
+            if let file = try? facts.openSource(maxBytes: maxBytes), let info = try? file.pixelInfo() {
                 source = (file, info)
             } else if !unchanged {
                 result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "frames (the source cannot be read to compare)"))
@@ -79,15 +79,23 @@ extension Verifier {
 
     /// True when the output stores the source's Pixel Data byte for byte in the same transfer syntax.
     func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer?, file: DicomFile, facts: SourceFacts) -> Bool {
-        guard let bytes, file.transferSyntax == facts.transferSyntax,
-              let sourceFile = try? FileBytes(path: facts.path) else { return false }
+        guard let bytes, file.transferSyntax == facts.transferSyntax else { return false }
+        if let stored = facts.stored {
+            return stored.withUnsafeBytes { storedPixelsEqual(bytes, file: file, source: $0, facts: facts) }
+        }
+        guard let sourceFile = try? FileBytes(path: facts.path) else { return false }
+        return storedPixelsEqual(bytes, file: file, source: sourceFile.bytes, facts: facts)
+    }
+
+    private func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer, file: DicomFile, source: UnsafeRawBufferPointer,
+                                   facts: SourceFacts) -> Bool {
         let dataset = file.dataset
         let native = dataset.index(of: .pixelData).map { dataset.element(at: $0).length }
         guard let out = PixelDataSpan.locate(in: bytes, transferSyntax: file.transferSyntax,
                                              nativeLength: native == Int(PixelDataSpan.undefinedLength) ? nil : native),
-              let inn = PixelDataSpan.locate(in: sourceFile.bytes, transferSyntax: facts.transferSyntax, nativeLength: nil),
+              let inn = PixelDataSpan.locate(in: source, transferSyntax: facts.transferSyntax, nativeLength: nil),
               out.value.count == inn.value.count else { return false }
-        return memcmp(bytes.baseAddress! + out.value.lowerBound, sourceFile.bytes.baseAddress! + inn.value.lowerBound, out.value.count) == 0
+        return memcmp(bytes.baseAddress! + out.value.lowerBound, source.baseAddress! + inn.value.lowerBound, out.value.count) == 0
     }
 
     /// Strict OCR of the views that show every frame's text: a single frame itself; for a cine the

@@ -43,8 +43,9 @@ public struct Verifier: Sendable {
 
     /// What one output is checked against.
     public struct Subject: Sendable {
-        /// The output file to read (may be a temporary file about to be renamed into place).
-        public var output: String
+        /// The output to read: the bytes about to be written, or a file (perhaps a temporary one
+        /// about to be renamed into place).
+        public var output: DicomFile.Output
         /// Its name as delivered, relative to the output folder: "study/series/instance.dcm".
         public var name: String
         public var source: SourceFacts
@@ -52,11 +53,15 @@ public struct Verifier: Sendable {
         /// must be black.
         public var redactions: [PixelRect]?
 
-        public init(output: String, name: String, source: SourceFacts, redactions: [PixelRect]? = nil) {
+        public init(output: DicomFile.Output, name: String, source: SourceFacts, redactions: [PixelRect]? = nil) {
             self.output = output
             self.name = name
             self.source = source
             self.redactions = redactions
+        }
+
+        public init(output path: String, name: String, source: SourceFacts, redactions: [PixelRect]? = nil) {
+            self.init(output: .file(path), name: name, source: source, redactions: redactions)
         }
     }
 
@@ -67,19 +72,35 @@ public struct Verifier: Sendable {
         let identifiers = Self.usable(all)
         let needles = ValueNeedles(subject.source, excluding: Set(all.terms).subtracting(identifiers.terms))
         checkName(subject, identifiers: identifiers, needles: needles, into: &result)
-        let file: DicomFile
-        do {
-            // The stored Pixel Data is compared byte for byte with the source's (storedPixelsEqual)
-            // and decoded wherever it differs; a value cut short fails there.
-            file = try DicomFile.open(path: subject.output, maxBytes: maxBytes, loadsAllValues: false)
-        } catch {
-            result.findings.append(VerificationFinding(kind: .unreadable, location: "file"))
-            return result
+        switch subject.output {
+        case .bytes(let data):
+            guard let file = try? DicomFile.open(bytes: data) else { return Self.unreadable(result) }
+            data.withUnsafeBytes { raw in
+                check(file, bytes: raw, subject: subject, identifiers: identifiers, needles: needles, into: &result)
+            }
+        case .file(let path):
+            // Read once: parsed from these bytes when they were read whole; a larger file is parsed
+            // by DCMTK with its Pixel Data left in the file, compared with the source's byte for
+            // byte (storedPixelsEqual) and decoded wherever it differs, so a value cut short fails there.
+            guard let written = try? FileBytes(path: path), UInt64(written.bytes.count) <= maxBytes,
+                  let file = try? (written.isMapped || DicomFile.isDeflated(written.bytes) ? DicomFile.open(path: path, maxBytes: maxBytes, loadsAllValues: false)
+                                                    : DicomFile.open(bytes: written.bytes))
+            else { return Self.unreadable(result) }
+            check(file, bytes: written.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
         }
-        let written = try? FileBytes(path: subject.output)
-        checkHeader(file, bytes: written?.bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
-        checkPixels(file, bytes: written?.bytes, subject: subject, into: &result)
         return result
+    }
+
+    private static func unreadable(_ result: Verification) -> Verification {
+        var result = result
+        result.findings.append(VerificationFinding(kind: .unreadable, location: "file"))
+        return result
+    }
+
+    private func check(_ file: DicomFile, bytes: UnsafeRawBufferPointer, subject: Subject, identifiers: PatientIdentifiers,
+                       needles: ValueNeedles, into result: inout Verification) {
+        checkHeader(file, bytes: bytes, subject: subject, identifiers: identifiers, needles: needles, into: &result)
+        checkPixels(file, bytes: bytes, subject: subject, into: &result)
     }
 
     /// Checks an output against a source read from disk now.
