@@ -20,6 +20,7 @@
 #include "dcmtk/ofstd/ofconsol.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -756,6 +757,11 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
     *out = buffer;
     *outlen = used;
     return 0;
+}
+
+void cdcm_keep_freed_memory(void) {
+    (void)mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    (void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
 void cdcm_start_writeback(int fd) {
