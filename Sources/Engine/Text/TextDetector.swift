@@ -48,7 +48,33 @@ public struct TextDetector: Sendable {
         var image: GrayImage
         var factor: Int
         var marks: [PixelRect]
+        /// Read only where the mask's ink lies on a plain ground (see `plainGround`).
+        var plainGroundOnly = false
     }
+
+    /// True when the grey image is nearly flat around the ink of `mask` in `region`: the middle
+    /// 60% of the other pixels' levels lie within `plainSpread`. Text on a banner or a black
+    /// corner is; the speckle of an ultrasound sector is not.
+    static func plainGround(_ gray: GrayImage, mask: GrayImage, _ region: PixelRect) -> Bool {
+        var histogram = [Int](repeating: 0, count: 256)
+        var count = 0
+        for y in region.y..<region.maxY {
+            for x in region.x..<region.maxX where mask[x, y] != 0 {
+                histogram[Int(gray[x, y])] += 1
+                count += 1
+            }
+        }
+        guard count > 0 else { return true }
+        var seen = 0, low: Int?
+        for (level, n) in histogram.enumerated() {
+            seen += n
+            if low == nil && seen * 5 > count { low = level }
+            if seen * 5 >= count * 4 { return level - (low ?? level) <= plainSpread }
+        }
+        return true
+    }
+
+    static let plainSpread = 24
 
     /// Words read at least this sure settle the marks under them for detection's later views.
     static let settledConfidence: Float = 70
@@ -67,7 +93,10 @@ public struct TextDetector: Sendable {
         // (mask, upscale): the binary mask of bright pixels is cheap for Tesseract, so it gets a
         // larger upscale, which is what 8 px text needs; the quality check reads it one step
         // larger still, for the smallest glyphs, when it holds rows of glyph-sized marks at all
-        // (a CT's bright bone is no text, and costs the most to read).
+        // (a CT's bright bone is no text, and costs the most to read). That larger reading is
+        // only of text on a plain ground: on image texture the mask is the texture's brightest
+        // speckle, a third of the check's time on ultrasound, and text there is the grey view's,
+        // which the check reads at every mark of every mask.
         var masks: [(GrayImage, Int)] = [(mask, factor + (extraViews && !rows.isEmpty ? 2 : 1))]
         let saturationLevel: UInt8 = extraViews ? 30 : 60
         let saturation = raster.saturation
@@ -84,7 +113,7 @@ public struct TextDetector: Sendable {
         for (image, f) in masks {
             let marks = image == mask ? maskMarks : TextRegions.marks(in: image)
             if image != mask { allMarks += marks }
-            views.append(View(image: image, factor: f, marks: TextRegions.inRows(marks)))
+            views.append(View(image: image, factor: f, marks: TextRegions.inRows(marks), plainGroundOnly: f > factor + 1))
         }
         let level = raster.gray.otsuLevel()
         let greyMarks = TextRegions.inRows(TextRegions.marks(in: raster.gray.textMask(atLeast: level &+ 1))
@@ -107,6 +136,7 @@ public struct TextDetector: Sendable {
                     marks.removeAll { mark in settled.contains { Self.overlap(mark, $0) > 0.5 } }
                 }
                 var regions = TextRegions.regions(around: marks, width: width, height: height)
+                if view.plainGroundOnly { regions.removeAll { !Self.plainGround(raster.gray, mask: view.image, $0) } }
                 if let area { regions = regions.flatMap { r in area.map { r.intersection($0) }.filter { !$0.isEmpty } } }
                 for region in regions {
                     let whole = region.width == width && region.height == height
