@@ -10,7 +10,7 @@
 #include <cstdint>
 
 // A DcmFileFormat that counts changes to the shape of its lists (elements inserted or removed,
-// items added), so that the facade's per-thread element indexes (CDCMTK.cpp) know when one of
+// items added), so that the facade's per-thread element indexes (ElementIndex.cpp) know when one of
 // this file's lists may have changed, whatever other files and threads do meanwhile.
 struct TrackedFileFormat : DcmFileFormat {
     TrackedFileFormat();

@@ -1,4 +1,4 @@
-// JPEG2000: decodes JPEG 2000 frames of encapsulated Pixel Data with OpenJPEG, for CDCMTK.cpp only
+// JPEG2000: decodes JPEG 2000 frames of encapsulated Pixel Data with OpenJPEG, for Pixels.cpp only
 // (DCMTK has no JPEG 2000 decoder). Internal: not in include/, so Swift never sees it.
 #ifndef CDCMTK_JPEG2000_H
 #define CDCMTK_JPEG2000_H

@@ -1,0 +1,57 @@
+// ElementIndex: element lookup by index and by tag through a per-thread index of recent items (see Shim.h).
+#include "Shim.h"
+
+namespace shim {
+
+std::atomic<uint64_t> filesMade{0};
+
+std::atomic<uint64_t> *generationOf(DcmObject *node) {
+    DcmObject *top = node;
+    for (DcmObject *up = top == nullptr ? nullptr : top->getParent(); up != nullptr; up = up->getParent()) top = up;
+    // Every handle the facade gives out lies in a cdcm_file, whose format is tracked.
+    if (top != nullptr && top->ident() == EVR_fileFormat) return &static_cast<TrackedFileFormat *>(top)->generation;
+    return nullptr;
+}
+
+// A walk holds the dataset and the items of the sequences it is in; eight cover deep nesting.
+constexpr unsigned indexSlots = 8;
+thread_local ItemIndex itemIndexes[indexSlots];
+thread_local unsigned nextIndexSlot = 0;
+
+ItemIndex &indexOf(DcmItem *item) {
+    const uint64_t generation = generationNow(generationOf(item));
+    for (ItemIndex &entry : itemIndexes) {
+        if (generation != 0 && entry.item == item && entry.generation == generation) return entry;
+    }
+    ItemIndex *entry = nullptr;
+    for (ItemIndex &candidate : itemIndexes) {
+        if (candidate.item == item) entry = &candidate; // this item's outdated entry
+    }
+    if (entry == nullptr) entry = &itemIndexes[nextIndexSlot++ % indexSlots];
+    entry->item = item;
+    entry->generation = generation;
+    entry->elements.clear();
+    entry->tags.clear();
+    entry->sorted = true;
+    entry->complete = false;
+    return *entry;
+}
+
+// This thread's entry for `item` if it is up to date, without making one.
+ItemIndex *currentIndex(DcmItem *item, uint64_t generation) {
+    for (ItemIndex &entry : itemIndexes) {
+        if (generation != 0 && entry.item == item && entry.generation == generation) return &entry;
+    }
+    return nullptr;
+}
+
+DcmElement *elementAt(cdcm_item *handle, size_t index) {
+    if (handle == nullptr) return nullptr;
+    ItemIndex &entry = indexOf(asItem(handle));
+    while (entry.elements.size() <= index && entry.extend()) {}
+    return index < entry.elements.size() ? entry.elements[index] : nullptr;
+}
+
+} // namespace shim
+
+TrackedFileFormat::TrackedFileFormat() : generation((shim::filesMade.fetch_add(1, std::memory_order_relaxed) + 1) << 32) {}
