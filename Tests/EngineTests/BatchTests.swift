@@ -144,3 +144,23 @@ func tree(_ folder: String) -> [String: Data] {
         }
     }
 }
+
+@Test func aSecondInputWithTheSameSOPInstanceUIDIsQuarantinedNotWrittenOver() throws {
+    let folder = try Fixtures.scratch()
+    let study = SampleStudy(patient: .plain, seed: 7)
+    try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+    try study.write(.ct, series: 1, instance: 1, to: folder + "/in/a.dcm")
+    var other = study
+    other.institution = "Another Hospital" // other bytes, the same SOP Instance UID
+    try other.write(.ct, series: 1, instance: 1, to: folder + "/in/b.dcm")
+    try study.write(.ct, series: 1, instance: 2, to: folder + "/in/c.dcm")
+    let report = try runBatch([folder + "/in"], out: folder + "/out", jobs: 1)
+    let states = report.instances.sorted { $0.input < $1.input }.map(\.state)
+    #expect(states == [.delivered, .quarantined, .delivered])
+    #expect(report.instances.first { $0.input == 2 }?.reason == "another input has the same SOP Instance UID; only the first is delivered")
+    let outputs = tree(folder + "/out").keys.filter { $0.hasSuffix(".dcm") }
+    #expect(outputs.count == 2)
+    // Run again over the kept outputs: the journal resumes both and the duplicate stays out.
+    let again = try runBatch([folder + "/in"], out: folder + "/out", jobs: 2)
+    #expect(again.delivered == 2 && again.quarantined == 1)
+}

@@ -1,4 +1,5 @@
 // BatchRun: the `run` command's engine: every input ends delivered or quarantined with a reason, resumably.
+import Crypto
 import Foundation
 
 public struct RunSettings: Sendable {
@@ -83,7 +84,9 @@ public final class BatchRun: @unchecked Sendable {
     let verifier: Verifier?
     private let lock = NSLock()
     private var outcomes: [InstanceOutcome?] = []
-    private var claimedOutputs: [String: Int] = [:]
+    /// Which input each output path was given to, by the path's digest: a run of millions of
+    /// files keeps 16 bytes a path here, not the path.
+    private var claimedOutputs: [PathDigest: Int] = [:]
     private var crosswalk: Crosswalk
     private var exporter: Exporter?
     private var exportIndex: ExportIndex?
@@ -331,11 +334,25 @@ public final class BatchRun: @unchecked Sendable {
     }
 
     private func claim(_ relative: String, for index: Int) -> Bool {
+        let digest = PathDigest(relative)
         lock.lock()
         defer { lock.unlock() }
-        if let owner = claimedOutputs[relative], owner != index { return false }
-        claimedOutputs[relative] = index
+        if let owner = claimedOutputs[digest], owner != index { return false }
+        claimedOutputs[digest] = index
         return true
+    }
+}
+
+/// The first 128 bits of a path's SHA-256. Two paths that share them (not expected in any run
+/// there will ever be) would quarantine the second input as a duplicate: closed, not open.
+struct PathDigest: Hashable {
+    let high: UInt64, low: UInt64
+
+    init(_ path: String) {
+        let digest = SHA256.hash(data: Data(path.utf8))
+        var words = (UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &words) { out in digest.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(16))) } }
+        (high, low) = words
     }
 }
 
