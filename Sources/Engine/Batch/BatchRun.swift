@@ -109,6 +109,7 @@ public final class BatchRun: @unchecked Sendable {
             verifier.pixels = check == .full && settings.pixels == .clean ? .ocr : .off
             verifier.frames = .whereChanged
             verifier.findsCutText = true
+            verifier.findsUnreadText = true
             verifier.maxBytes = settings.maxBytes
             return verifier
         }

@@ -111,7 +111,9 @@ extension Verifier {
                 continue
             }
             result.wordsRead += words.count
-            for word in words where isFinding(word, matcher) || (findsCutText && Self.cutByRedaction(word, subject.redactions ?? [])) {
+            for word in words where isFinding(word, matcher)
+                || (findsUnreadText && (Self.isUnreadText(word, among: words, matcher) || Self.isReadInPart(word)))
+                || (findsCutText && Self.cutByRedaction(word, subject.redactions ?? [])) {
                 if found.contains(where: { TextDetector.overlap($0.word.rect, word.rect) > 0.6 && $0.word.text == word.text }) { continue }
                 found.append((word, view))
             }
@@ -140,6 +142,22 @@ extension Verifier {
         if matcher.reason(for: word.text) != nil { return true }
         return word.text.filter { $0.isLetter || $0.isNumber }.count >= 3 && word.confidence >= Self.legibleConfidence
             && word.rect.height >= Self.legibleHeight && !matcher.isSafe(word.text)
+    }
+
+    /// A row of glyph-sized marks in one flat colour that no word read explains: detection redacts
+    /// such rows unread, and the check must not pass them because it cannot read them either
+    /// ("ID DE77120" left on texture read as nothing). As in detection (PixelProposer), a row that
+    /// words on the allow list cover, and nothing else does, is harmless ("12 cm").
+    static func isUnreadText(_ word: DetectedText, among words: [DetectedText], _ matcher: PHIMatcher) -> Bool {
+        guard word.text.isEmpty else { return false }
+        let over = words.filter { !$0.text.isEmpty && TextDetector.overlap($0.rect, word.rect) > 0.5 }
+        return over.isEmpty || over.contains { $0.partial || !matcher.isSafe($0.text) }
+    }
+
+    /// A word read with confidence whose line goes on in marks it did not read ("ID" of
+    /// "ID PX-1001"): what it says cannot vouch for the rest of its box.
+    static func isReadInPart(_ word: DetectedText) -> Bool {
+        word.partial && !word.text.isEmpty && word.confidence >= legibleConfidence && word.rect.height >= legibleHeight
     }
 
     /// Text on a redaction's line that touches its edge: the rest of a word the box cut ("kos" of

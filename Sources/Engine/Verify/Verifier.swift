@@ -34,6 +34,11 @@ public struct Verifier: Sendable {
     /// unattended run sets it: it redacts what the check found and checks again. A reviewer's
     /// boxes stand as drawn, and an old output is judged by what it shows.
     public var findsCutText = false
+    /// Text the check cannot read is a finding too: a row of flat-colour marks no word explains
+    /// (`isUnreadText`) and a word whose line goes on in marks it did not read (`isReadInPart`).
+    /// The unattended run sets it, for the same reason; a reviewer who rejected a box over such
+    /// marks has judged them, and `verify` keeps its rules for what reviewers committed.
+    public var findsUnreadText = false
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
 
     public init(profile: Profile) throws {
