@@ -20,13 +20,8 @@ public struct PixelProposer: Sendable {
         }
         let matcher = PHIMatcher(identifiers: identifiers, allowList: allowList)
         let words = try detector.detect(file)
-        // An unread row of marks that holds only words the allow list passes ("12 cm") stays.
-        let safe = words.filter { !$0.partial && !$0.text.isEmpty && matcher.isSafe($0.text) }
         for word in words where word.partial || !matcher.isSafe(word.text) {
-            if word.text.isEmpty, safe.contains(where: { TextDetector.overlap($0.rect, word.rect) > 0.5 }),
-               !words.contains(where: { ($0.partial || (!$0.text.isEmpty && !matcher.isSafe($0.text))) && TextDetector.overlap($0.rect, word.rect) > 0.5 }) {
-                continue
-            }
+            if word.text.isEmpty, Self.holdsOnlySafeWords(word, among: words, matcher) { continue }
             let rect = word.rect.inset(by: margin + word.rect.height / 4).clipped(columns: info.columns, rows: info.rows)
             if proposals.contains(where: { $0.source == .template && TextDetector.overlap($0.rect, rect) > 0.95 }) { continue }
             proposals.append(Proposal(rect: rect, source: .ocr, text: word.text, confidence: word.confidence,
@@ -35,6 +30,15 @@ public struct PixelProposer: Sendable {
                                         : "text not on the allow list")))
         }
         return Self.mergedLines(proposals)
+    }
+
+    /// An unread row of marks that holds only words the allow list passes ("12 cm"): some such
+    /// word over most of it, and no other word, nor one read only in part. It stays unredacted, and
+    /// the unattended check passes it too (Verifier.isUnreadText).
+    static func holdsOnlySafeWords(_ row: DetectedText, among words: [DetectedText], _ matcher: PHIMatcher) -> Bool {
+        let over = words.filter { TextDetector.overlap($0.rect, row.rect) > 0.5 }
+        return over.contains { !$0.partial && !$0.text.isEmpty && matcher.isSafe($0.text) }
+            && !over.contains { $0.partial || (!$0.text.isEmpty && !matcher.isSafe($0.text)) }
     }
 
     /// OCR boxes on one line that touch or nearly touch become one box, so a name split into words

@@ -146,12 +146,10 @@ extension Verifier {
 
     /// A row of glyph-sized marks in one flat colour that no word read explains: detection redacts
     /// such rows unread, and the check must not pass them because it cannot read them either
-    /// ("ID DE77120" left on texture read as nothing). As in detection (PixelProposer), a row that
-    /// words on the allow list cover, and nothing else does, is harmless ("12 cm").
+    /// ("ID DE77120" left on texture read as nothing). By detection's own rule, a row that only
+    /// words on the allow list cover is harmless ("12 cm").
     static func isUnreadText(_ word: DetectedText, among words: [DetectedText], _ matcher: PHIMatcher) -> Bool {
-        guard word.text.isEmpty else { return false }
-        let over = words.filter { !$0.text.isEmpty && TextDetector.overlap($0.rect, word.rect) > 0.5 }
-        return over.isEmpty || over.contains { $0.partial || !matcher.isSafe($0.text) }
+        word.text.isEmpty && !PixelProposer.holdsOnlySafeWords(word, among: words, matcher)
     }
 
     /// A word read with confidence whose line goes on in marks it did not read ("ID" of
