@@ -6,7 +6,7 @@ import Testing
 /// Every second proposal of each corpus image is dropped, as if detection had missed it; the
 /// check knows only what was kept (as it knows only what detection saw), reads the output, and
 /// must stop the outputs that still show an identifying token, with the settings of the
-/// unattended run. Without `findsUnreadText` it let 4 of 15 through ("ID DE77120" on texture,
+/// unattended run. Before the unread-text rules it let 4 of 15 through ("ID DE77120" on texture,
 /// read as nothing; "ID" read of "ID PX-1001").
 @Test func theCheckStopsOutputsWhoseBoxesDetectionMissed() throws {
     let folder = try Fixtures.scratch()
@@ -15,8 +15,7 @@ import Testing
     processor.collectsSourceFacts = true
     var verifier = try Verifier(profile: Profile.standard())
     verifier.pixels = .ocr
-    verifier.findsCutText = true
-    verifier.findsUnreadText = true
+    verifier.unattended = true
     var leaking = 0, stopped = 0, leakedTokens = 0, passedTokens = 0
     var passed: [String] = []
     for image in images {

@@ -108,8 +108,7 @@ public final class BatchRun: @unchecked Sendable {
             var verifier = try Verifier(profile: processor.scrubber.profile)
             verifier.pixels = check == .full && settings.pixels == .clean ? .ocr : .off
             verifier.frames = .whereChanged
-            verifier.findsCutText = true
-            verifier.findsUnreadText = true
+            verifier.unattended = true
             verifier.maxBytes = settings.maxBytes
             return verifier
         }

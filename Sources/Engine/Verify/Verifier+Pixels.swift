@@ -111,9 +111,8 @@ extension Verifier {
                 continue
             }
             result.wordsRead += words.count
-            for word in words where isFinding(word, matcher)
-                || (findsUnreadText && (Self.isUnreadText(word, among: words, matcher) || Self.isReadInPart(word)))
-                || (findsCutText && Self.cutByRedaction(word, subject.redactions ?? [])) {
+            for word in words where isFinding(word, matcher) || (unattended && (Self.isUnreadText(word, among: words, matcher)
+                || Self.isReadInPart(word) || Self.cutByRedaction(word, subject.redactions ?? []))) {
                 if found.contains(where: { TextDetector.overlap($0.word.rect, word.rect) > 0.6 && $0.word.text == word.text }) { continue }
                 found.append((word, view))
             }

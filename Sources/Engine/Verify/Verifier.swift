@@ -30,15 +30,12 @@ public struct Verifier: Sendable {
     /// What detection used on the source when it was not told what the source showed.
     public var sourceDetector = TextDetector()
     public var allowList = AllowList.standard
-    /// Text that touches a redaction's edge on its line is a finding (`cutByRedaction`). The
-    /// unattended run sets it: it redacts what the check found and checks again. A reviewer's
-    /// boxes stand as drawn, and an old output is judged by what it shows.
-    public var findsCutText = false
-    /// Text the check cannot read is a finding too: a row of flat-colour marks no word explains
-    /// (`isUnreadText`) and a word whose line goes on in marks it did not read (`isReadInPart`).
-    /// The unattended run sets it, for the same reason; a reviewer who rejected a box over such
-    /// marks has judged them, and `verify` keeps its rules for what reviewers committed.
-    public var findsUnreadText = false
+    /// The unattended run's rules, for a run that redacts what the check found and checks again:
+    /// text that touches a redaction's edge on its line (`cutByRedaction`), and text the check
+    /// cannot read, a row of flat-colour marks no word explains (`isUnreadText`) or a word whose
+    /// line goes on unread (`isReadInPart`), are findings. A reviewer's boxes stand as drawn (one
+    /// who rejected a box over such marks has judged them), and an old output is judged by what it shows.
+    public var unattended = false
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
 
     public init(profile: Profile) throws {
