@@ -349,10 +349,9 @@ struct PathDigest: Hashable {
     let high: UInt64, low: UInt64
 
     init(_ path: String) {
-        let digest = SHA256.hash(data: Data(path.utf8))
-        var words = (UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &words) { out in digest.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(16))) } }
-        (high, low) = words
+        let bytes = Array(SHA256.hash(data: Data(path.utf8)))
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 
