@@ -1,9 +1,6 @@
 // CDCMTK: implements the extern "C" facade of CDCMTK.h with DCMTK 3.6.7 (dcmdata and its decoders).
 #include "Shim.h"
 
-#include "dcmtk/config/osconfig.h"
-#include "dcmtk/dcmdata/dctk.h"
-#include "dcmtk/dcmdata/dcpixel.h"
 #include "dcmtk/dcmdata/dcrledrg.h"
 #include "dcmtk/dcmdata/dcspchrs.h"
 #include "dcmtk/dcmdata/dcvrsv.h"
@@ -13,16 +10,10 @@
 #include "dcmtk/oflog/oflog.h"
 #include "dcmtk/ofstd/ofconsol.h"
 
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <algorithm>
-#include <atomic>
 #include <mutex>
 #include <utility>
 #include <ostream>
-#include <string>
-#include <vector>
 
 using namespace shim;
 
