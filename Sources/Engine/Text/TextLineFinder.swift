@@ -3,7 +3,7 @@
 /// Overlay text that Tesseract cannot read (8 px glyphs on texture) is still a row of marks of one
 /// height in one flat colour; this finds such rows so that they are redacted all the same.
 enum TextLineFinder {
-    struct Component {
+    struct Component: Equatable {
         var box: PixelRect
         var area: Int
     }
@@ -50,35 +50,63 @@ enum TextLineFinder {
 
     /// Every connected area of ink (0) pixels of a mask, in raster order of its first pixel, with its
     /// bounding box and pixel count; 8-connected (diagonal neighbours join) or 4-connected.
+    /// Labels runs of ink, not pixels: each row's runs join the runs of the row above that they
+    /// touch (union-find, the earliest run as root), so the work goes with the runs.
     static func connectedInk(_ mask: GrayImage, eightConnected: Bool) -> [Component] {
         let w = mask.width, h = mask.height
-        var seen = [Bool](repeating: false, count: w * h)
-        var result: [Component] = []
-        var stack: [Int] = []
-        for start in 0..<(w * h) where mask.pixels[start] == 0 && !seen[start] {
-            seen[start] = true
-            stack.append(start)
-            var minX = start % w, maxX = minX, minY = start / w, maxY = minY, area = 0
-            while let p = stack.popLast() {
-                area += 1
-                let x = p % w, y = p / w
-                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-                for dy in -1...1 {
-                    let ny = y + dy
-                    guard ny >= 0, ny < h else { continue }
-                    for dx in -1...1 where eightConnected || dx == 0 || dy == 0 {
-                        let nx = x + dx
-                        guard nx >= 0, nx < w else { continue }
-                        let q = ny * w + nx
-                        if mask.pixels[q] == 0 && !seen[q] {
-                            seen[q] = true
-                            stack.append(q)
-                        }
+        var runs: [Run] = []
+        var parent: [Int] = []
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i {
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            }
+            return i
+        }
+        // Runs touch the run below when their columns overlap, or only meet at a corner (8-connected).
+        let reach = eightConnected ? 1 : 0
+        mask.pixels.withUnsafeBufferPointer { pixels in
+            var above = 0..<0
+            for y in 0..<h {
+                let row = y * w, first = runs.count
+                var x = 0, candidate = above.lowerBound
+                while x < w {
+                    guard pixels[row + x] == 0 else { x += 1; continue }
+                    let x0 = x
+                    while x < w && pixels[row + x] == 0 { x += 1 }
+                    let index = runs.count
+                    runs.append(Run(x0: x0, x1: x, y: y))
+                    parent.append(index)
+                    while candidate < above.upperBound && runs[candidate].x1 + reach <= x0 { candidate += 1 }
+                    var k = candidate
+                    while k < above.upperBound && runs[k].x0 < x + reach {
+                        let a = root(k), b = root(index)
+                        if a != b { parent[max(a, b)] = min(a, b) }
+                        k += 1
                     }
                 }
+                above = first..<runs.count
             }
-            result.append(Component(box: PixelRect(x0: minX, y0: minY, x1: maxX + 1, y1: maxY + 1), area: area))
+        }
+        var slot = [Int](repeating: -1, count: runs.count)
+        var result: [Component] = []
+        for (i, run) in runs.enumerated() {
+            let r = root(i)
+            let box = PixelRect(x0: run.x0, y0: run.y, x1: run.x1, y1: run.y + 1)
+            if slot[r] < 0 {
+                slot[r] = result.count
+                result.append(Component(box: box, area: run.x1 - run.x0))
+            } else {
+                result[slot[r]].box = result[slot[r]].box.union(box)
+                result[slot[r]].area += run.x1 - run.x0
+            }
         }
         return result
+    }
+
+    /// Columns x0..<x1 of row y, all ink.
+    private struct Run {
+        var x0: Int, x1: Int, y: Int
     }
 }
