@@ -24,10 +24,6 @@ final class OCR {
         }
         TessBaseAPISetPageSegMode(handle, PSM_SPARSE_TEXT)
         _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
-        // Tesseract reads a line a second time, inverted, when it is unsure of it. The detector
-        // gives it each polarity as a view of its own, so that second reading only cost time
-        // (8% of the OCR on the bench's ultrasound frames, with the same words found).
-        _ = TessBaseAPISetVariable(handle, "invert_threshold", "0")
         self.handle = handle
     }
 
