@@ -58,7 +58,7 @@ extension Workspace {
                        progress: (@Sendable (IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         DicomFile.initialize()
-        let files: [String]
+        let files: PathList
         do { files = try WorkspaceInputs.files(in: sources) } catch let error as EngineError {
             throw ReviewError(.usage, error.message)
         }

@@ -91,7 +91,7 @@ public final class BatchRun: @unchecked Sendable {
     private var exporter: Exporter?
     private var exportIndex: ExportIndex?
     private var done = 0
-    public private(set) var files: [String] = []
+    public private(set) var files = PathList()
     /// Lines for the terminal, one per quarantined input; the caller decides where they go.
     public var log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 

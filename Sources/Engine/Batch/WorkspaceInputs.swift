@@ -2,7 +2,7 @@
 
 public enum WorkspaceInputs {
     /// The command line's files and folders as one sorted list of regular files (hidden files skipped).
-    public static func files(in inputs: [String]) throws -> [String] {
+    public static func files(in inputs: [String]) throws -> PathList {
         try InputWalker.files(in: inputs)
     }
 }
