@@ -211,8 +211,9 @@ public final class BatchRun: @unchecked Sendable {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
         var delivering: String?
         var alsoRedact: [Proposal] = []
+        let path = files[index]
         do {
-            var result = try processor.deidentify(path: files[index])
+            var result = try processor.deidentify(path: path)
             delivering = result.relativePath
             do {
                 try deliver(result, index)
@@ -222,14 +223,14 @@ public final class BatchRun: @unchecked Sendable {
                 }
                 // The first pass's proposals stand; the file is read again from the source.
                 alsoRedact = more
-                result = try processor.deidentify(path: files[index], proposals: result.proposals + more)
+                result = try processor.deidentify(path: path, proposals: result.proposals + more)
                 do { try deliver(result, index) } catch let again as CheckFailure {
                     throw EngineError(.verificationFailed, again.verification.reason)
                 }
             }
             if settings.mapPath != nil {
                 lock.lock()
-                crosswalk.add(input: files[index], output: result.relativePath, result: result.scrub)
+                crosswalk.add(input: path, output: result.relativePath, result: result.scrub)
                 lock.unlock()
             }
             outcome.state = .delivered

@@ -12,16 +12,16 @@ public struct PathList: RandomAccessCollection, Sendable {
     public private(set) var count = 0
     static let stride = 32
 
-    public init() {}
+    init() {}
 
-    public init(_ paths: [String]) {
+    init(_ paths: [String]) {
         for path in paths { append(Array(path.utf8)) }
     }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
-    public mutating func append(_ path: [UInt8]) {
+    mutating func append(_ path: [UInt8]) {
         var shared = 0
         if count % Self.stride == 0 {
             checkpoints.append(bytes.count)
