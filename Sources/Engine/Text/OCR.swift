@@ -1,4 +1,4 @@
-// OCR: one Tesseract engine (eng+lit, sparse text), the only place the Engine touches Tesseract's C API.
+// OCR: one Tesseract engine (sparse text), the only place the Engine touches Tesseract's C API.
 import CTesseract
 import Foundation
 
@@ -14,7 +14,7 @@ public struct RecognizedWord: Sendable, Equatable {
 final class OCR {
     private let handle: OpaquePointer
 
-    init(languages: String = "eng+lit") throws {
+    init(languages: String) throws {
         guard let handle = TessBaseAPICreate() else { throw EngineError(.unsupported, "Tesseract cannot start") }
         // Tesseract prints its diagnostics to stderr unless told otherwise; they would corrupt a terminal UI.
         _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
@@ -79,20 +79,20 @@ final class OCR {
     }
 }
 
-/// One OCR engine per thread, kept for the life of the process.
+/// OCR engines kept for the life of the process, one per thread and languages at a time.
 final class OCRPool: @unchecked Sendable {
     static let shared = OCRPool()
     private let lock = NSLock()
-    private var idle: [OCR] = []
+    private var idle: [String: [OCR]] = [:]
 
-    func with<T>(_ body: (OCR) throws -> T) throws -> T {
+    func with<T>(_ languages: String, _ body: (OCR) throws -> T) throws -> T {
         lock.lock()
-        let engine = idle.popLast()
+        let engine = idle[languages]?.popLast()
         lock.unlock()
-        let ocr = try engine ?? OCR()
+        let ocr = try engine ?? OCR(languages: languages)
         defer {
             lock.lock()
-            idle.append(ocr)
+            idle[languages, default: []].append(ocr)
             lock.unlock()
         }
         return try body(ocr)

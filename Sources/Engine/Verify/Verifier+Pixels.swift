@@ -238,9 +238,7 @@ extension Verifier {
         let margin = max(2, rect.height / 2)
         let crop = gray.cropped(to: rect.inset(by: margin))
         guard crop.width >= 4, crop.height >= 4 else { return [] }
-        let words = try? OCRPool.shared.with { ocr in
-            try [crop.inverted(), crop].flatMap { try ocr.words(in: $0.scaled(by: 4)) }
-        }
-        return (words ?? []).filter { $0.confidence >= detector.minimumConfidence }
+        let words = try? [crop.inverted(), crop].flatMap { try detector.words(in: $0, factor: 4) }
+        return words ?? []
     }
 }
