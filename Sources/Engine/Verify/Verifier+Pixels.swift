@@ -233,11 +233,12 @@ extension Verifier {
         }
     }
 
-    /// Words read in one region, upscaled 4x, in both polarities.
+    /// Words read in one region, upscaled 4x, in both polarities. A region of one level (a box's
+    /// fill on a black ground) holds none.
     private func readRegion(_ gray: GrayImage, _ rect: PixelRect) -> [RecognizedWord] {
         let margin = max(2, rect.height / 2)
         let crop = gray.cropped(to: rect.inset(by: margin))
-        guard crop.width >= 4, crop.height >= 4 else { return [] }
+        guard crop.width >= 4, crop.height >= 4, crop.pixels.contains(where: { $0 != crop.pixels[0] }) else { return [] }
         let words = try? [crop.inverted(), crop].flatMap { try detector.words(in: $0, factor: 4) }
         return words ?? []
     }
