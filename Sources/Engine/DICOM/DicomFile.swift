@@ -96,20 +96,18 @@ public final class DicomFile {
         let size = Int(info.st_size)
         if maxBytes != 0 && UInt64(size) > maxBytes { throw EngineError(.tooLarge, "file is larger than the size limit") }
         guard size <= memoryLimit else { return nil }
-        var data = Data(count: size)
-        let read = data.withUnsafeMutableBytes { raw -> Int in
-            var offset = 0
-            while offset < size {
-                let n = Foundation.read(fd, raw.baseAddress! + offset, size - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return n < 0 ? -1 : offset }
-                offset += n
-            }
-            return offset
+        // Read into memory not zeroed first (Data(count:) wrote every byte once before read did).
+        guard let buffer = malloc(max(size, 1)) else { throw EngineError(.io, "cannot read file") }
+        var offset = 0
+        while offset < size {
+            let n = Foundation.read(fd, buffer + offset, size - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { free(buffer); throw EngineError(.io, "cannot read file") }
+            if n == 0 { break }
+            offset += n
         }
-        guard read >= 0 else { throw EngineError(.io, "cannot read file") }
         // A file cut while it was read is parsed as what was read, and fails there.
-        if read < size { data.count = read }
+        let data = Data(bytesNoCopy: buffer, count: offset, deallocator: .free)
         return data.withUnsafeBytes(Self.isDeflated) ? nil : data
     }
 

@@ -2,8 +2,8 @@
 
 /// One element met by `walk`, with where it sits.
 public struct WalkedElement {
-    /// "(0040,0275)[1](0032,1032)": the tag path through sequences, items numbered from 1.
-    public let path: String
+    /// The path of the item holding the element: "" for the dataset, "(0040,0275)[1]" inside a sequence.
+    public let prefix: String
     public let element: DicomElement
     /// The item holding the element and its index there, to read its value.
     public let item: DicomItem
@@ -14,6 +14,10 @@ public struct WalkedElement {
     public let ancestors: [Tag]
 
     public var tag: Tag { element.tag }
+
+    /// "(0040,0275)[1](0032,1032)": the tag path through sequences, items numbered from 1.
+    /// Made when asked: a check walks every element of every file and needs few paths.
+    public var path: String { prefix + element.tag.description }
 }
 
 extension DicomItem {
@@ -22,9 +26,10 @@ extension DicomItem {
     public func walk(prefix: String = "", depth: Int = 0, ancestors: [Tag] = [], _ body: (WalkedElement) throws -> Void) rethrows {
         for index in 0..<count {
             let element = element(at: index)
-            let path = prefix + element.tag.description
-            try body(WalkedElement(path: path, element: element, item: self, index: index, depth: depth, ancestors: ancestors))
+            let walked = WalkedElement(prefix: prefix, element: element, item: self, index: index, depth: depth, ancestors: ancestors)
+            try body(walked)
             guard element.isSequence else { continue }
+            let path = walked.path
             for (n, child) in items(at: index).enumerated() {
                 try child.walk(prefix: path + "[\(n + 1)]", depth: depth + 1, ancestors: ancestors + [element.tag], body)
             }

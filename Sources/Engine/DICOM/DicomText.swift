@@ -20,6 +20,9 @@ public enum DicomText {
 
     /// Charsets whose bytes are already UTF-8 (ASCII is a subset).
     public static func isUTF8Compatible(_ charset: String) -> Bool {
+        // The common declarations answered without splitting: this is asked of every text value.
+        if charset.isEmpty || charset == "ISO_IR 192" || charset == "ISO_IR 6" { return true }
+        if charset == "ISO_IR 100" { return false }
         let terms = charset.split(separator: "\\").map { $0.trimmingCharacters(in: .whitespaces) }
         return terms.allSatisfy { $0.isEmpty || $0 == "ISO_IR 6" || $0 == "ISO_IR 192" || $0 == "ISO 2022 IR 6" }
     }
@@ -29,9 +32,12 @@ public enum DicomText {
     public static func decode(_ bytes: [UInt8], charset: String) -> String? {
         if bytes.allSatisfy({ $0 < 0x80 }) || isUTF8Compatible(charset) {
             if let text = String(validating: bytes, as: UTF8.self) { return text }
-            if charset.isEmpty { return String(bytes.map { Character(Unicode.Scalar($0)) }) }
+            if charset.isEmpty { return latin1(bytes) }
             return nil
         }
+        // ISO_IR 100 alone (no code extensions) is ISO 8859-1, whose bytes are the first 256
+        // Unicode scalars: no converter is opened for the most common European declaration.
+        if charset == "ISO_IR 100" { return latin1(bytes) }
         var output: UnsafeMutablePointer<CChar>?
         var length = 0
         let status = bytes.withUnsafeBufferPointer { buffer in
@@ -46,5 +52,20 @@ public enum DicomText {
         return output.withMemoryRebound(to: UInt8.self, capacity: length) {
             String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
         }
+    }
+
+    /// ISO 8859-1 to UTF-8: a byte from 0x80 up is the scalar of the same value, two bytes in UTF-8.
+    private static func latin1(_ bytes: [UInt8]) -> String {
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            if byte < 0x80 {
+                utf8.append(byte)
+            } else {
+                utf8.append(0xC0 | byte >> 6)
+                utf8.append(0x80 | byte & 0x3F)
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

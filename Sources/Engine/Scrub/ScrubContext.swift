@@ -139,21 +139,31 @@ struct ScrubContext {
     }
 
     private mutating func replaceUIDs(_ item: DicomItem, _ index: Int) throws {
-        guard let value = item.string(at: index), !value.isEmpty else { return }
-        // Split over the bytes: the separator is ASCII, and splitting Characters cost more than the HMAC.
-        let mapped = value.utf8.split(separator: 0x5C).map { part -> String in
-            let original = Self.withoutPadding(Substring(part))
-            let new = key.uid(for: original)
-            uids[original] = new
-            return new
+        guard let raw = item.stringBytes(at: index), !raw.isEmpty else { return }
+        // Over the bytes: the separator and the padding are ASCII, and splitting Characters cost
+        // more than the HMAC. Each value loses its NUL and space padding.
+        var mapped: [UInt8] = []
+        var original: [UInt8] = []
+        var any = false
+        func replace() {
+            let uid = String(decoding: original, as: UTF8.self)
+            let new = key.uid(for: uid)
+            uids[uid] = new
+            if any { mapped.append(0x5C) }
+            mapped += new.utf8
+            any = true
+            original.removeAll(keepingCapacity: true)
         }
-        try item.setString(at: index, mapped.joined(separator: "\\"))
-    }
-
-    /// A UID without its NUL and space padding; as bytes when ASCII (filtering Characters cost more than the HMAC).
-    static func withoutPadding(_ value: Substring) -> String {
-        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return String(value.filter { $0 != "\u{0}" && $0 != " " }) }
-        return String(decoding: value.utf8.filter { $0 != 0 && $0 != 0x20 }, as: UTF8.self)
+        for byte in raw {
+            if byte == 0x5C {
+                if !original.isEmpty { replace() }
+            } else if byte != 0 && byte != 0x20 {
+                original.append(byte)
+            }
+        }
+        if !original.isEmpty { replace() }
+        guard any else { return }
+        try item.setString(at: index, bytes: mapped)
     }
 
     /// C: dates are shifted by the patient's offset; free text loses the patient's identifiers;

@@ -18,6 +18,13 @@ public enum TextMatcher {
     /// The ways a YYYYMMDD date is commonly written in reports and descriptions.
     public static func dateSpellings(_ date: String) -> [String] {
         guard date.count == 8 else { return [] }
+        // The files of a study share their dates: each is spelled out once per process.
+        return spellingCache.value(date) { spelled(date) }
+    }
+
+    private static let spellingCache = BoundedCache<String, [String]>(limit: 4096)
+
+    private static func spelled(_ date: String) -> [String] {
         let y = String(date.prefix(4)), m = String(date.dropFirst(4).prefix(2)), d = String(date.suffix(2))
         let shortY = String(y.suffix(2))
         return [

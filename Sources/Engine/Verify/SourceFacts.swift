@@ -41,9 +41,8 @@ public struct SourceFacts: Sendable {
     public var transferSyntax = ""
     public var geometry: Geometry?
     public var device = Device(manufacturer: "", model: "", rows: 0, columns: 0)
-    /// The stored bytes of every text element by tag path: a value the profile keeps is no leak
-    /// where the source had it.
-    public var textByPath: [String: [UInt8]] = [:]
+    /// The stored bytes of the source's text elements by tag path (see `sourceText(at:)`).
+    private let texts = SourceTexts()
     /// Identifying text detection read in the source's pixels (nil: not known; the check detects).
     public var detectedText: [DetectedText]?
 
@@ -59,13 +58,17 @@ public struct SourceFacts: Sendable {
         charset = dataset.string(.specificCharacterSet) ?? ""
         sopClassUID = dataset.string(.sopClassUID) ?? ""
         transferSyntax = file.transferSyntax
-        let sources = Set(PatientIdentifiers.sources)
+        let sources = Self.sourceTags
         let retainsFullDates = profile.options.contains(.retainLongFullDates)
         dataset.walk { walked in
             let element = walked.element, tag = walked.tag
-            guard element.isString, let raw = walked.item.stringBytes(at: walked.index) else { return }
-            textByPath[walked.path] = raw
+            guard element.isString else { return }
+            let isDate = element.vr == "DA" || element.vr == "DT"
+            // Only UIDs, dates and the identifying attributes are read: the other values are
+            // looked up later, by path, if a check ever asks (sourceText(at:)).
+            guard element.vr == "UI" || isDate || sources.contains(tag) else { return }
             let kept = !tag.isPrivate && profile.action(for: tag) == .keep
+            guard let raw = walked.item.stringBytes(at: walked.index) else { return }
             if element.vr == "UI" {
                 // The standard's own UIDs (classes, transfer syntaxes) identify no one.
                 for uid in Self.values(raw) where !uid.hasPrefix(ScrubContext.standardUIDRoot) && uid.count >= 8 && !kept {
@@ -73,7 +76,7 @@ public struct SourceFacts: Sendable {
                 }
                 return
             }
-            if (element.vr == "DA" || element.vr == "DT") && !tag.isPrivate && !kept && !retainsFullDates {
+            if isDate && !tag.isPrivate && !kept && !retainsFullDates {
                 for value in Self.values(raw) {
                     for part in value.split(separator: "-") where part.count >= 8 {
                         let date = String(part.prefix(8))
@@ -102,11 +105,29 @@ public struct SourceFacts: Sendable {
                         rows: geometry?.rows ?? 0, columns: geometry?.columns ?? 0)
     }
 
+    private static let sourceTags = Set(PatientIdentifiers.sources)
+
     /// Opens `path` and reads its facts.
     public static func read(path: String, profile: Profile, maxBytes: UInt64 = DicomFile.defaultMaxBytes) throws -> SourceFacts {
         let file = try DicomFile.open(path: path, maxBytes: maxBytes)
         try Admission.check(file) // what run would not take is no source of an output
         return SourceFacts(collecting: file, path: path, profile: profile)
+    }
+
+    /// The stored bytes of the source's text element at `path` ("(0040,0275)[1](0032,1032)"): a
+    /// value the profile keeps is no leak where the source had it. The source is read again for
+    /// this the first time an output's check asks; most never do. Nil when the source had no
+    /// such element, or can no longer be read (then nothing counts as kept as in the source).
+    public func sourceText(at path: String) -> [UInt8]? {
+        texts.all { (try? openSource(maxBytes: 0)).map(Self.texts(of:)) ?? [:] }[path]
+    }
+
+    static func texts(of file: DicomFile) -> [String: [UInt8]] {
+        var texts: [String: [UInt8]] = [:]
+        file.dataset.walk { walked in
+            if walked.element.isString, let raw = walked.item.stringBytes(at: walked.index) { texts[walked.path] = raw }
+        }
+        return texts
     }
 
     /// The source as it was read: parsed again from its kept bytes, or opened from its path.
@@ -149,5 +170,20 @@ public struct SourceFacts: Sendable {
             return (.date, tag, date)
         }
         return nil
+    }
+}
+
+/// A source's text elements by path, read once when first asked and shared by copies of its facts.
+final class SourceTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var read: [String: [UInt8]]?
+
+    func all(_ make: () -> [String: [UInt8]]) -> [String: [UInt8]] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let read { return read }
+        let made = make()
+        read = made
+        return made
     }
 }

@@ -30,10 +30,12 @@ struct ValueNeedles {
     init(_ facts: SourceFacts, excluding excluded: Set<String> = []) {
         let text = Self.textNeedles(facts.values, excluding: excluded)
         var needles = text.needles
-        var seen = text.seen
+        // The shared set is only read: inserting into it would copy it for every file.
+        var seen = Set<Spelling>()
         func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool) {
             let lowered = bytes.map(Self.lower)
-            guard lowered.count >= Self.minimumLength, seen.insert(lowered).inserted else { return }
+            guard lowered.count >= Self.minimumLength, !text.seen.contains(Spelling(lowered)),
+                  seen.insert(Spelling(lowered)).inserted else { return }
             needles.append(Needle(bytes: lowered, kind: kind, tag: tag, value: value, uidBounded: uid))
         }
         for (uid, tag) in facts.uids.sorted(by: { $0.key < $1.key }) { add(Array(uid.utf8), .uid, tag, uid, uid: true) }
@@ -55,7 +57,7 @@ struct ValueNeedles {
         var made = TextNeedles()
         func add(_ bytes: [UInt8], _ value: SourceFacts.Value) {
             let lowered = bytes.map(Self.lower)
-            guard lowered.count >= Self.minimumLength, made.seen.insert(lowered).inserted else { return }
+            guard lowered.count >= Self.minimumLength, made.seen.insert(Spelling(lowered)).inserted else { return }
             made.needles.append(Needle(bytes: lowered, kind: value.kind, tag: value.tag, value: value.text, uidBounded: false))
         }
         for value in values {
@@ -89,7 +91,15 @@ struct ValueNeedles {
 
     private struct TextNeedles {
         var needles: [Needle] = []
-        var seen = Set<[UInt8]>()
+        var seen = Set<Spelling>()
+    }
+
+    /// A needle's bytes as a set member, hashed in one call over the buffer (an array of bytes
+    /// is hashed byte by byte).
+    private struct Spelling: Hashable {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
     private static let textCache = BoundedCache<TextKey, TextNeedles>(limit: 512)

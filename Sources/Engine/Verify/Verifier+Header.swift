@@ -22,7 +22,6 @@ extension Verifier {
         func visit(_ walked: WalkedElement, _ inMeta: Bool) {
             result.elementsChecked += 1
             let element = walked.element, tag = walked.tag
-            let location = (inMeta ? "meta " : "") + walked.path
             if !inMeta {
                 if let finding = policyFinding(walked, file: file, overlayGroups: &overlayGroups) { result.findings.append(finding) }
             }
@@ -35,7 +34,6 @@ extension Verifier {
             }
             guard let raw, !raw.isEmpty else { return }
             result.bytesScanned += raw.count
-            let asInSource = walked.element.isString && facts.textByPath[walked.path] == raw
             // Codes name concepts, not people: a patient called "Test" is not in the designator
             // "TEST", a physician "Last Name^First Name" not in the concept "Recording Observer's
             // Name". Code strings (CS) are tokens: "name" is no word of "PNAME". Such elements are
@@ -56,6 +54,10 @@ extension Verifier {
             if !coded, element.isString, Self.matchedTextVRs.contains(element.vr), let text = DicomText.decode(raw, charset: charset) {
                 found += textMatches(text, vr: element.vr, facts: facts, identifiers: identifiers)
             }
+            if found.isEmpty { return }
+            let path = walked.path
+            let location = (inMeta ? "meta " : "") + path
+            let asInSource = walked.element.isString && facts.sourceText(at: path) == raw
             for (kind, sourceTag, value) in found {
                 if asInSource && retainedAsInSource(walked, kind: kind) {
                     result.retained += 1
@@ -89,8 +91,10 @@ extension Verifier {
     /// ordinary text ("OB_GENERAL"); two parts of the same name together are.
     func textMatches(_ text: String, vr: String, facts: SourceFacts, identifiers: PatientIdentifiers) -> [(IdentifyingKind, Tag, String)] {
         var byValue: [String: (kind: IdentifyingKind, tag: Tag, needles: [String])] = [:]
+        let matches = TextMatcher.matches(in: text, of: identifiers)
+        if matches.isEmpty { return [] }
         let words = vr == "CS" ? " " + Self.words(TextMatcher.fold(text)) + " " : ""
-        for needle in TextMatcher.matches(in: text, of: identifiers) {
+        for needle in matches {
             if vr == "CS" && !words.contains(" " + Self.words(needle) + " ") { continue }
             guard let origin = facts.origin(of: needle) else { continue }
             byValue[origin.text, default: (origin.kind, origin.tag, [])].needles.append(needle)
@@ -104,8 +108,19 @@ extension Verifier {
     /// Terms the product itself writes ("ANONYMIZED", the method's words) are dropped: a patient
     /// called "Data" would otherwise be found in every output's De-identification Method.
     static func usable(_ identifiers: PatientIdentifiers) -> PatientIdentifiers {
-        identifiers.excluding(TextMatcher.matches(in: foldedVocabulary, of: identifiers))
+        let key = VocabularyKey(terms: identifiers.terms, dates: identifiers.dates)
+        // The files of a study share their identifiers: matched once, not once per file (it cost
+        // a ninth of a header-only file's work).
+        return identifiers.excluding(vocabularyMatches.value(key) { TextMatcher.matches(in: foldedVocabulary, of: identifiers) })
     }
+
+    /// What TextMatcher looks for: the folded terms and the dates it spells out.
+    private struct VocabularyKey: Hashable {
+        let terms: [String]
+        let dates: [String]
+    }
+
+    private static let vocabularyMatches = BoundedCache<VocabularyKey, [String]>(limit: 512)
 
     /// Folded once for all files: folding it character by character cost more than a file's header check.
     static let foldedVocabulary = TextMatcher.FoldedText(ownVocabulary)

@@ -117,7 +117,7 @@ public struct Verifier: Sendable {
         let name = subject.name
         let retainsUIDs = profile.options.contains(.retainUIDs)
         var seen = Set<String>()
-        for needle in TextMatcher.matches(in: String(name.map { $0 == "/" ? " " : $0 }), of: identifiers)
+        for needle in TextMatcher.matches(in: String(decoding: name.utf8.map { $0 == 0x2F ? 0x20 : $0 }, as: UTF8.self), of: identifiers)
         where !Self.isDigitRun(needle) || Self.containsNumber(needle, in: name) {
             guard let origin = facts.origin(of: needle), seen.insert(origin.text).inserted else { continue }
             result.findings.append(VerificationFinding(kind: .fileName, location: "file name", valueKind: origin.kind,
