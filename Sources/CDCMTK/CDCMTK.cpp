@@ -315,7 +315,8 @@ int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t l
 }
 
 int cdcm_clear(cdcm_item *item, size_t index) {
-    ShapeChange change(node(item));
+    // The item's own list keeps its elements (a sequence loses its items, whose entries retire).
+    ShapeChange change(item, true);
     DcmElement *e = elementAt(item, index);
     if (e == nullptr) return -1;
     if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {

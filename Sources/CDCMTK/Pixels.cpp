@@ -15,32 +15,44 @@ struct PixelGeometry {
     DcmPixelData *pixels;
 };
 
+// The dataset's element with `key`, through the facade's index (findAndGet walks the list).
+DcmElement *find(DcmDataset *ds, const DcmTagKey &key) {
+    const long index = cdcm_find(asHandle(ds), key.getGroup(), key.getElement());
+    return index < 0 ? nullptr : elementAt(asHandle(ds), size_t(index));
+}
+
+OFCondition getUint16(DcmDataset *ds, const DcmTagKey &key, Uint16 &value) {
+    DcmElement *e = find(ds, key);
+    return e == nullptr ? OFCondition(EC_TagNotFound) : e->getUint16(value);
+}
+
 bool readGeometry(cdcm_file *file, PixelGeometry &g, char *err, size_t errlen) {
     std::memset(&g, 0, sizeof g);
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
     if (ds == nullptr) { fail(err, errlen, "no dataset"); return false; }
-    DcmElement *elem = nullptr;
-    if (ds->findAndGetElement(DCM_PixelData, elem).bad() || elem == nullptr) {
+    DcmElement *elem = find(ds, DCM_PixelData);
+    if (elem == nullptr) {
         fail(err, errlen, "no Pixel Data");
         return false;
     }
     g.pixels = dynamic_cast<DcmPixelData *>(elem);
     if (g.pixels == nullptr) { fail(err, errlen, "Pixel Data has an unexpected VR"); return false; }
     Uint16 rows = 0, columns = 0, samples = 1, allocated = 0, stored = 0, representation = 0, planar = 0;
-    if (ds->findAndGetUint16(DCM_Rows, rows).bad() || ds->findAndGetUint16(DCM_Columns, columns).bad() ||
-        ds->findAndGetUint16(DCM_BitsAllocated, allocated).bad() || rows == 0 || columns == 0 || allocated == 0) {
+    if (getUint16(ds, DCM_Rows, rows).bad() || getUint16(ds, DCM_Columns, columns).bad() ||
+        getUint16(ds, DCM_BitsAllocated, allocated).bad() || rows == 0 || columns == 0 || allocated == 0) {
         fail(err, errlen, "Pixel Data without Rows, Columns or Bits Allocated");
         return false;
     }
-    ds->findAndGetUint16(DCM_SamplesPerPixel, samples);
+    getUint16(ds, DCM_SamplesPerPixel, samples);
     if (samples == 0) samples = 1;
-    if (ds->findAndGetUint16(DCM_BitsStored, stored).bad()) stored = allocated;
-    ds->findAndGetUint16(DCM_PixelRepresentation, representation);
-    ds->findAndGetUint16(DCM_PlanarConfiguration, planar);
+    if (getUint16(ds, DCM_BitsStored, stored).bad()) stored = allocated;
+    getUint16(ds, DCM_PixelRepresentation, representation);
+    getUint16(ds, DCM_PlanarConfiguration, planar);
     Sint32 frames = 1;
-    if (ds->findAndGetSint32(DCM_NumberOfFrames, frames).bad() || frames < 1) frames = 1;
+    DcmElement *framesElement = find(ds, DCM_NumberOfFrames);
+    if (framesElement == nullptr || framesElement->getSint32(frames).bad() || frames < 1) frames = 1;
     OFString photometric;
-    ds->findAndGetOFString(DCM_PhotometricInterpretation, photometric);
+    if (DcmElement *e = find(ds, DCM_PhotometricInterpretation)) e->getOFString(photometric, 0);
 
     uint64_t samplesPerFrame = uint64_t(rows) * columns * samples;
     uint64_t frameBytes = allocated == 1 ? (samplesPerFrame + 7) / 8 : samplesPerFrame * ((allocated + 7u) / 8u);

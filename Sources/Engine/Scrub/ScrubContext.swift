@@ -29,13 +29,15 @@ struct ScrubContext {
 
     mutating func scrub(_ item: DicomItem, depth: Int) throws {
         var creators: [Tag: String] = [:]
-        for element in item.elements where element.tag.isPrivateCreator {
-            if let index = item.index(of: element.tag), let name = item.string(at: index) { creators[element.tag] = name }
+        let elements = item.elements
+        for (index, element) in elements.enumerated() where element.tag.isPrivateCreator {
+            if let name = item.string(at: index) { creators[element.tag] = name }
         }
         var keptBlocks = Set<Tag>()
-        // Backwards, so that removing an element does not move the ones still to visit.
-        for index in (0..<item.count).reversed() {
-            let element = item.element(at: index)
+        // Backwards, so that removing an element does not move the ones still to visit (and
+        // `elements` stays true for them).
+        for index in elements.indices.reversed() {
+            let element = elements[index]
             let tag = element.tag
             if tag.isGroupLength || tag.group == 0x0002 { continue }
             if tag.isPrivate {
