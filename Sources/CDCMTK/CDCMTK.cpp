@@ -209,9 +209,9 @@ size_t cdcm_count(cdcm_item *item) {
     return item == nullptr ? 0 : asItem(item)->card();
 }
 
-int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
-    DcmElement *e = elementAt(item, index);
-    if (e == nullptr || out == nullptr) return -1;
+namespace {
+
+void describe(DcmElement *e, cdcm_element_info *out) {
     std::memset(out, 0, sizeof *out);
     out->group = e->getGTag();
     out->element = e->getETag();
@@ -227,7 +227,24 @@ int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
     out->length = isString ? e->getLengthField() : e->getLength();
     out->is_sequence = vr == EVR_SQ ? 1 : 0;
     out->is_string = isString ? 1 : 0;
+}
+
+} // namespace
+
+int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out) {
+    DcmElement *e = elementAt(item, index);
+    if (e == nullptr || out == nullptr) return -1;
+    describe(e, out);
     return 0;
+}
+
+size_t cdcm_infos(cdcm_item *item, cdcm_element_info *out, size_t capacity) {
+    if (item == nullptr || out == nullptr) return 0;
+    ItemIndex &entry = indexOf(asItem(item));
+    while (entry.extend()) {}
+    const size_t n = std::min(entry.elements.size(), capacity);
+    for (size_t i = 0; i < n; i++) describe(entry.elements[i], &out[i]);
+    return n;
 }
 
 int cdcm_string_view(cdcm_item *item, size_t index, const char **out, size_t *len) {

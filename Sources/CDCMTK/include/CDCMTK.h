@@ -85,6 +85,8 @@ void cdcm_keep_freed_memory(void);
 
 size_t cdcm_count(cdcm_item *item);
 int cdcm_info(cdcm_item *item, size_t index, cdcm_element_info *out);
+/// cdcm_info of every element of the item, in order, up to `capacity`; returns how many were written.
+size_t cdcm_infos(cdcm_item *item, cdcm_element_info *out, size_t capacity);
 /// The element's value as stored (all values joined by backslash, no charset conversion, trailing
 /// padding kept). Borrowed, not NUL-terminated: `*out` points into the element's own value and
 /// stays valid until the element is changed or its file closed.

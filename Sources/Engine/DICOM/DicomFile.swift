@@ -229,15 +229,17 @@ public struct DicomItem {
     public func element(at index: Int) -> DicomElement {
         var info = cdcm_element_info()
         _ = cdcm_info(handle, index, &info)
-        let vr = withUnsafeBytes(of: info.vr) { raw in
-            String(decoding: raw.prefix(2), as: UTF8.self)
-        }
-        return DicomElement(
-            tag: Tag(info.group, info.element), vr: vr, length: Int(info.length),
-            isSequence: info.is_sequence != 0, isString: info.is_string != 0)
+        return DicomElement(info)
     }
 
-    public var elements: [DicomElement] { (0..<count).map(element(at:)) }
+    /// Every element in order, described in one call.
+    public var elements: [DicomElement] {
+        let n = count
+        guard n > 0 else { return [] }
+        var infos = [cdcm_element_info](repeating: cdcm_element_info(), count: n)
+        let described = infos.withUnsafeMutableBufferPointer { cdcm_infos(handle, $0.baseAddress, n) }
+        return infos.prefix(described).map(DicomElement.init)
+    }
 
     public func index(of tag: Tag) -> Int? {
         let i = cdcm_find(handle, tag.group, tag.element)
@@ -338,6 +340,14 @@ public struct DicomElement: Sendable {
     public let length: Int
     public let isSequence: Bool
     public let isString: Bool
+
+    init(_ info: cdcm_element_info) {
+        tag = Tag(info.group, info.element)
+        vr = withUnsafeBytes(of: info.vr) { String(decoding: $0.prefix(2), as: UTF8.self) }
+        length = Int(info.length)
+        isSequence = info.is_sequence != 0
+        isString = info.is_string != 0
+    }
 }
 
 /// Calls a C function with a 512-byte error buffer.

@@ -24,8 +24,7 @@ extension DicomItem {
     /// Visits every element in tag order, a sequence before its items' elements. `prefix` starts
     /// the paths (empty for the dataset). Nothing may be removed or added while walking.
     public func walk(prefix: String = "", depth: Int = 0, ancestors: [Tag] = [], _ body: (WalkedElement) throws -> Void) rethrows {
-        for index in 0..<count {
-            let element = element(at: index)
+        for (index, element) in elements.enumerated() {
             let walked = WalkedElement(prefix: prefix, element: element, item: self, index: index, depth: depth, ancestors: ancestors)
             try body(walked)
             guard element.isSequence else { continue }

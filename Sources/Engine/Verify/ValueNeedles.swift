@@ -31,7 +31,7 @@ struct ValueNeedles {
         let text = Self.textNeedles(facts.values, excluding: excluded)
         var needles = text.needles
         // The shared set is only read: inserting into it would copy it for every file.
-        var seen = Set<Spelling>()
+        var seen = Set<Spelling>(minimumCapacity: facts.uids.count + 11 * facts.dates.count)
         func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool) {
             let lowered = bytes.map(Self.lower)
             guard lowered.count >= Self.minimumLength, !text.seen.contains(Spelling(lowered)),
