@@ -4,6 +4,7 @@
 // jpeg8_*/jpeg12_*/jpeg16_*, so both live in one process without a clash.
 #include "CDCMTK.h"
 #include "FileHandle.h"
+#include "Shim.h"
 
 #include "dcmtk/dcmdata/dctk.h"
 #include "dcmtk/dcmdata/dcpixel.h"
@@ -395,6 +396,7 @@ extern "C" {
 
 int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t count, cdcm_rect *blackened,
                             cdcm_rect *changed, char *err, size_t errlen) {
+    shim::ShapeChange change(shim::node(file)); // the Pixel Data's fragments are replaced
     if (file == nullptr || (count > 0 && (rects == nullptr || blackened == nullptr || changed == nullptr))) {
         fail(err, errlen, "no file or rectangles");
         return -1;

@@ -126,6 +126,9 @@ int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t
 
 int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t buflen,
                       char *photometric_out, char *err, size_t errlen) {
+    // A codec may write to the dataset it is given (Planar Configuration, Photometric
+    // Interpretation), replacing elements the facade's index points to.
+    ShapeChange change(node(file));
     PixelGeometry g;
     if (!readGeometry(file, g, err, errlen)) return -1;
     if (buffer == nullptr || buflen < g.info.frame_bytes) { fail(err, errlen, "frame buffer too small"); return -1; }
