@@ -48,7 +48,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "dcmscrub",
-            dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // mimalloc in place of glibc's malloc for the whole process (DCMTK, Tesseract, Swift):
+            // a header-only batch makes and frees thousands of small blocks a file.
+            linkerSettings: [.linkedLibrary("mimalloc")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),

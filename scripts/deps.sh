@@ -11,6 +11,7 @@ packages=(
   libjpeg62-turbo-dev                              # JPEG baseline redacted in the DCT domain (coefficient API)
   dicom3tools                                      # dciodvfy checks outputs in tests
   ffmpeg                                           # exports JPEG and MP4 (Exporter), ffprobe in tests
+  libmimalloc-dev                                  # the process's allocator (linked by the dcmscrub target)
   unzip
 )
 missing=()
