@@ -6,7 +6,6 @@
 #include "dcmtk/dcmdata/dcwcache.h"
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -304,11 +303,6 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
     *out = buffer;
     *outlen = used;
     return 0;
-}
-
-void cdcm_keep_freed_memory(void) {
-    (void)mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    (void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
 void cdcm_start_writeback(int fd) {

@@ -28,13 +28,6 @@ if ProcessInfo.processInfo.environment["OMP_THREAD_LIMIT"] == nil && !readsNoPix
     execv("/proc/self/exe", CommandLine.unsafeArgv)
 }
 
-// Every file is read into, parsed into and written from blocks of about its size. glibc gave
-// such blocks back to the kernel after each file (trimmed, or mapped and unmapped), and the next
-// file's took about 20 page faults, each clearing a page: a tenth of a header batch's kernel time.
-// Memory returns to glibc instead, which keeps it for the next file (the peak stays that of the
-// largest files being worked on at once).
-Memory.keepFreedBlocks()
-
 if CommandLine.arguments.dropFirst().first == "verify" {
     Verify.exitingTwoOnUsage()
 }

@@ -77,9 +77,6 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
 /// worked on, instead of all at once at the batch's sync. A hint: errors show at that sync.
 void cdcm_start_writeback(int fd);
 
-/// Makes glibc keep freed memory for the next allocation (mallopt): blocks up to 64 MiB from the
-/// heap, no trimming below 256 MiB free. Process-wide; call once at start.
-void cdcm_keep_freed_memory(void);
 
 // MARK: walking
 
