@@ -79,6 +79,22 @@ func tree(_ folder: String) -> [String: Data] {
     #expect(report.contains("pixels off"))
 }
 
+/// JPEG-LS colour: decoding a frame makes DCMTK's codec rewrite Planar Configuration in the
+/// dataset. Before the facade retired its element index on decode, the scrub that follows read the
+/// freed element and the process crashed (stop 16's binary: signal 11 on both files).
+@Test func jpegLSColourFilesGoThroughTheWholeCleaningRun() throws {
+    let folder = try Fixtures.scratch()
+    let names = ["SC_rgb_jls_lossy_line.dcm", "SC_rgb_jls_lossy_sample.dcm"]
+    let report = try runBatch(try names.map(Fixtures.pydicom), out: folder + "/out", pixels: .clean)
+    #expect(report.delivered == 2, "\(report.instances.map { $0.reason ?? "" })")
+    for instance in report.instances {
+        let output = try DicomFile.open(path: folder + "/out/" + (instance.output ?? ""))
+        let info = try output.pixelInfo()
+        #expect(info.samplesPerPixel == 3)
+        #expect(try output.decodeFrame(0, info: info).samples.count == info.rows * info.columns * 3)
+    }
+}
+
 @Test func runsAreDeterministicForAnyJobCount() throws {
     let folder = try Fixtures.scratch()
     var inputs = try sampleFiles(folder + "/in")
