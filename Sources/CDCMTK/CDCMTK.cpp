@@ -242,6 +242,9 @@ size_t cdcm_infos(cdcm_item *item, cdcm_element_info *out, size_t capacity) {
     if (item == nullptr || out == nullptr) return 0;
     ItemIndex &entry = indexOf(asItem(item));
     while (entry.extend()) {}
+#if DEBUG
+    checkCurrent(asItem(item), entry, entry.elements.size());
+#endif
     const size_t n = std::min(entry.elements.size(), capacity);
     for (size_t i = 0; i < n; i++) describe(entry.elements[i], &out[i]);
     return n;

@@ -49,8 +49,28 @@ DcmElement *elementAt(cdcm_item *handle, size_t index) {
     if (handle == nullptr) return nullptr;
     ItemIndex &entry = indexOf(asItem(handle));
     while (entry.elements.size() <= index && entry.extend()) {}
-    return index < entry.elements.size() ? entry.elements[index] : nullptr;
+    DcmElement *element = index < entry.elements.size() ? entry.elements[index] : nullptr;
+#if DEBUG
+    checkCurrent(asItem(handle), entry, index + 1);
+#endif
+    return element;
 }
+
+#if DEBUG
+// Debug builds (the tests) compare an entry with the list it stands for before it is used: a call
+// that let DCMTK change a list without a ShapeChange stops the process here, whatever the
+// allocator has done with the freed elements (glibc leaves them readable, mimalloc does not).
+void checkCurrent(DcmItem *item, const ItemIndex &entry, size_t count) {
+    DcmObject *listed = nullptr;
+    for (size_t i = 0; i < count && i < entry.elements.size(); i++) {
+        listed = item->nextInContainer(listed);
+        if (listed != entry.elements[i]) {
+            std::fprintf(stderr, "CDCMTK: element index out of date at %zu (a list changed without a ShapeChange)\n", i);
+            std::abort();
+        }
+    }
+}
+#endif
 
 } // namespace shim
 

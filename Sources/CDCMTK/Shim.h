@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -132,6 +133,10 @@ struct ShapeChange {
 
 // The element at `index` of the item, through this thread's index.
 DcmElement *elementAt(cdcm_item *handle, size_t index);
+#if DEBUG
+// Aborts unless the entry's first `count` elements are the item's list as it is now.
+void checkCurrent(DcmItem *item, const ItemIndex &entry, size_t count);
+#endif
 
 // Values (CDCMTK.cpp).
 // The VR a DICOM writer would use: DCMTK's internal ones (ox, xs, lt, up...) become standard ones.
