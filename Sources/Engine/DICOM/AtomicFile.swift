@@ -46,20 +46,31 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` to `path` atomically with the given permissions. Not `durable`: no fsync, and
-    /// the disk write starts at once (a batch syncs the file system every few hundred files).
+    /// A file written not `durable` and at least this large starts for the disk as soon as it is
+    /// written, while the next files are worked on, so that a batch's one sync at its end has
+    /// little left to write (10k header files of 130 KB: 2.6 s wall against 2.9 s when the end's
+    /// sync wrote them all). Smaller ones are left to the kernel's writeback and that sync: a
+    /// disk request of its own for every small file cost more than the rest of its writing (10k
+    /// header files of 16x16 pixels, 4 KB: 1.85 s wall against 2.2 s, half the system time).
+    static let writebackFrom = 64 << 10
+
+    /// Writes `data` to `path` atomically with the given permissions. Not `durable`: no fsync (a
+    /// batch syncs once at its end), and from `writebackFrom` bytes the disk write starts at once.
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
-        try write(to: path, mode: mode, durable: durable) { fd in data.withUnsafeBytes { writeAll(fd, $0) } }
+        try write(to: path, mode: mode, durable: durable, startsWriteback: data.count >= writebackFrom) { fd in
+            data.withUnsafeBytes { writeAll(fd, $0) }
+        }
     }
 
     /// Writes what `fill` writes to the descriptor (false: it failed) to `path` atomically.
-    static func write(to path: String, mode: mode_t = 0o644, durable: Bool = true, _ fill: (Int32) -> Bool) throws {
+    static func write(to path: String, mode: mode_t = 0o644, durable: Bool = true, startsWriteback: Bool = true,
+                      _ fill: (Int32) -> Bool) throws {
         let temporary = temporaryPath(for: path)
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
         let ok = fill(fd)
         fchmod(fd, mode)
-        if ok && !durable { cdcm_start_writeback(fd) }
+        if ok && !durable && startsWriteback { cdcm_start_writeback(fd) }
         let closed = close(fd) == 0
         guard ok && closed else {
             unlink(temporary)
