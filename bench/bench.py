@@ -24,7 +24,7 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_STATUS_N=100000          instances in the status workspace [5000]
   BENCH_VERIFY_N=1000            header outputs verified [100]
   BENCH_SEED=20240601            generator seed
-  BENCH_REPEATS=3                header rows shorter than BENCH_REPEAT_UNDER=10 seconds run this
+  BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
   BENCH_JOBS=2                   workers given to every tool (the machine's cores)
   BENCH_DCMSCRUB=PATH            the binary measured (run.sh builds .build/release/dcmscrub)
@@ -34,7 +34,8 @@ is the status workspace (rebuilt when the dcmscrub sources change). Header outpu
 after they are counted and scored and deleted when the run ends (see `discard`: on this machine a
 deletion slowed whichever tool ran next); before each header row the page cache is warmed.
 
-How each row is measured (a header row shorter than 10 s: its median of 3 runs, see REPEATS):
+How each row is measured (a header or pixel row shorter than 10 s: its median of 3 runs, see
+REPEATS):
 wall seconds from start to exit of all the tool's processes; peak
 RSS from wait4's ru_maxrss (the largest process of the tree; for 2-process rows the sum of both
 workers' peaks); CPU seconds of the tool's processes, and CPU seconds the rest of the machine
@@ -269,6 +270,33 @@ def discard_deferred():
     DEFERRED.clear()
 
 
+def measure_median(name, out_name, commands, env=None, before=None):
+    """Measures a row; one shorter than REPEAT_UNDER seconds runs REPEATS times, each into a new
+    folder after the same preparation (`before`), and its median run is kept: on this VM one run of
+    a few seconds varies by a third with what the kernel does meanwhile (page cache, writeback).
+    Returns that run's Measure, output folder and log name, and every run's seconds."""
+    measured = []
+    while True:
+        suffix = f"-r{len(measured)}" if measured else ""
+        out = fresh(WORK / (out_name + suffix))
+        cmds = commands(out)
+        if before:
+            before()
+        m = measure(name + suffix, cmds, env)
+        measured.append((m, out, name + suffix))
+        if m.rc or m.seconds >= REPEAT_UNDER or len(measured) >= REPEATS:
+            break
+    m, out, run_name = sorted(measured, key=lambda run: run[0].seconds)[len(measured) // 2]
+    for _, other, _ in measured:
+        if other != out:
+            discard(other)
+    return m, out, run_name, [run[0].seconds for run in measured]
+
+
+def repeats_note(seconds):
+    return f"median of {len(seconds)} runs: " + ", ".join(f"{t:.2f}" for t in seconds) + " s" if len(seconds) > 1 else ""
+
+
 # ------------------------------------------------------------------ inputs
 def stamp_of(*parts):
     return " ".join(str(p) for p in parts)
@@ -395,23 +423,8 @@ def task_headers():
                             for cmd in cmds]
                 return cmds
 
-            # A row shorter than REPEAT_UNDER seconds runs REPEATS times, each into a new folder
-            # after the same warm-up, and keeps its median run: on this VM one run of a few seconds
-            # varies by a third with what the kernel does meanwhile (page cache, writeback).
-            measured = []
-            while True:
-                out = fresh(WORK / (f"out-{tool}-{procs}p-{n}" + (f"-r{len(measured)}" if measured else "")))
-                cmds = commands(out)
-                warm_page_cache(tree_bytes(src))  # about what the row writes, freed just before it
-                m = measure(f"{tool}-{procs}p-{n}", cmds)
-                measured.append((m, out))
-                if m.rc or m.seconds >= REPEAT_UNDER or len(measured) >= REPEATS:
-                    break
-            measured.sort(key=lambda run: run[0].seconds)
-            m, out = measured[len(measured) // 2]
-            for _, other in measured:
-                if other != out:
-                    discard(other)
+            m, out, _, seconds = measure_median(f"{tool}-{procs}p-{n}", f"out-{tool}-{procs}p-{n}", commands,
+                                                before=lambda: warm_page_cache(tree_bytes(src)))  # about what the row writes
             got = count_dicom(out)
             reason = failed_reason(m, got, n)
             note = ""
@@ -423,9 +436,8 @@ def task_headers():
             if not reason:
                 acc = score_headers.score(src, out)
                 acc_text = score_headers.summary(acc)
-            if len(measured) > 1:
-                note = (note + "; " if note else "") + f"median of {len(measured)} runs: " + \
-                    ", ".join(f"{r.seconds:.2f}" for r, _ in measured) + " s"
+            if repeats_note(seconds):
+                note = (note + "; " if note else "") + repeats_note(seconds)
             add_row(task, tool, mode, "files", n, m, got, "failed" if reason else "ok", reason or note, acc, acc_text)
             if tool == "dcmscrub" and n == max(SIZES) and not reason:
                 sample["headers"] = (src, out)  # kept for verify
@@ -462,17 +474,18 @@ def task_pixels():
                 add_row(label, tool, mode, "frames", frames, status="skipped", note="one file: nothing to split")
                 continue
             name = f"px-{tool}-{procs}p-{kind}" + ("-verify-headers" if check == "headers" else "")
-            out = fresh(WORK / f"out-{name}")
-            env = None
-            if tool == "dcmscrub":
-                cmds = [[DCMSCRUB, "run", folder, "--out", out, "--key", KEY, "--jobs", str(JOBS), "--verify", check]]
-            elif procs == 1:
-                cmds = [[PY, BENCH / "peers/presidio_redact.py", out, folder]]
-            else:
+            # Presidio's two workers on two cores: Tesseract's threads would fight.
+            env = {"OMP_THREAD_LIMIT": "1"} if tool == "presidio" and procs == 2 else None
+
+            def commands(out):
+                if tool == "dcmscrub":
+                    return [[DCMSCRUB, "run", folder, "--out", out, "--key", KEY, "--jobs", str(JOBS), "--verify", check]]
+                if procs == 1:
+                    return [[PY, BENCH / "peers/presidio_redact.py", out, folder]]
                 halves = split(folder, files, f"px-{kind}-{src.name}")
-                cmds = [[PY, BENCH / "peers/presidio_redact.py", out / f"w{i}", h] for i, h in enumerate(halves)]
-                env = {"OMP_THREAD_LIMIT": "1"}  # two workers on two cores: Tesseract's threads would fight
-            m = measure(name, cmds, env)
+                return [[PY, BENCH / "peers/presidio_redact.py", out / f"w{i}", h] for i, h in enumerate(halves)]
+
+            m, out, run_name, seconds = measure_median(name, f"out-{name}", commands, env)
             got = count_dicom(out)
             note = ""
             expected = len(files)
@@ -482,10 +495,12 @@ def task_pixels():
                     note = f"{q} of {len(files)} files quarantined (not scored)"
                     expected = d if d is not None else expected
             else:
-                startup = presidio_startup(f"px-{tool}-{procs}p-{kind}", len(cmds))
+                startup = presidio_startup(run_name, procs)
                 if startup and not m.rc and m.seconds > startup:
                     note = (f"includes {startup:.1f} s of imports and engine set-up; "
                             f"{frames / (m.seconds - startup):.2f} frames/s without it")
+            if repeats_note(seconds):
+                note = (note + "; " if note else "") + repeats_note(seconds)
             reason = failed_reason(m, got, expected, "files out")
             acc = acc_text = None
             if not reason:
