@@ -293,8 +293,12 @@ def measure_median(name, out_name, commands, env=None, before=None):
     return m, out, run_name, [run[0].seconds for run in measured]
 
 
-def repeats_note(seconds):
-    return f"median of {len(seconds)} runs: " + ", ".join(f"{t:.2f}" for t in seconds) + " s" if len(seconds) > 1 else ""
+def with_repeats(note, seconds):
+    """A row's note, followed by the times of its runs when it was measured more than once."""
+    if len(seconds) < 2:
+        return note
+    runs = f"median of {len(seconds)} runs: " + ", ".join(f"{t:.2f}" for t in seconds) + " s"
+    return f"{note}; {runs}" if note else runs
 
 
 # ------------------------------------------------------------------ inputs
@@ -436,8 +440,7 @@ def task_headers():
             if not reason:
                 acc = score_headers.score(src, out)
                 acc_text = score_headers.summary(acc)
-            if repeats_note(seconds):
-                note = (note + "; " if note else "") + repeats_note(seconds)
+            note = with_repeats(note, seconds)
             add_row(task, tool, mode, "files", n, m, got, "failed" if reason else "ok", reason or note, acc, acc_text)
             if tool == "dcmscrub" and n == max(SIZES) and not reason:
                 sample["headers"] = (src, out)  # kept for verify
@@ -499,8 +502,7 @@ def task_pixels():
                 if startup and not m.rc and m.seconds > startup:
                     note = (f"includes {startup:.1f} s of imports and engine set-up; "
                             f"{frames / (m.seconds - startup):.2f} frames/s without it")
-            if repeats_note(seconds):
-                note = (note + "; " if note else "") + repeats_note(seconds)
+            note = with_repeats(note, seconds)
             reason = failed_reason(m, got, expected, "files out")
             acc = acc_text = None
             if not reason:
