@@ -157,8 +157,8 @@ LEGEND = """\
 items = outputs / inputs (files unless said). throughput: items per wall second (status: seconds per call,
 median of 5 after one warm-up). peak MiB: largest process's peak RSS; 2-process rows add both workers' peaks.
 speed x = dcmscrub's throughput / this row's (>1: dcmscrub faster); mem x = dcmscrub's peak / this row's (<1:
-dcmscrub smaller). One run each (rows under 10 s: the median of 3, their times in the note), warm page
-cache, every tool given the same 2 cores.
+dcmscrub smaller). One run each (short rows: the median of BENCH_REPEATS runs, by default 3 under 10 s,
+their times in the note), warm page cache, every tool given the same 2 cores.
 headers accuracy: a sample of outputs, each paired with its source by Pixel Data, searched for its source's
   names, IDs, dates, accession, institution and UIDs (bench/score_headers.py).
 pixels accuracy: recall = identifying tokens whose every glyph pixel is gone in every frame (>=90% hidden: at
