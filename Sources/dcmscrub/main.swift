@@ -30,11 +30,13 @@ func readsNoPixels(_ arguments: [String]) -> Bool {
 // reads, and each fresh page then cost a page fault and a TLB flush on the other worker's core (a
 // quarter of the time of a pixel-cleaning run on the bench's 40 ultrasound frames, for 3% more
 // peak memory). A segment keeps the setting it was made with, and some are made before main: the
-// process started again has it in its environment from the start.
+// process started again has it in its environment from the start. Either variable missing starts
+// it again; a value the caller set is kept.
 if !readsNoPixels(CommandLine.arguments) {
     mi_option_set_enabled(mi_option_allow_decommit, false)
-    if ProcessInfo.processInfo.environment["OMP_THREAD_LIMIT"] == nil {
-        setenv("OMP_THREAD_LIMIT", "1", 1)
+    let environment = ProcessInfo.processInfo.environment
+    if environment["OMP_THREAD_LIMIT"] == nil || environment["MIMALLOC_ALLOW_DECOMMIT"] == nil {
+        setenv("OMP_THREAD_LIMIT", "1", 0)
         setenv("MIMALLOC_ALLOW_DECOMMIT", "0", 0)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
