@@ -17,6 +17,7 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         public static let profile = Code(name: "profile")
         public static let key = Code(name: "key")
         public static let usage = Code(name: "usage")
+        public static let network = Code(name: "network")
     }
 
     public let code: Code

@@ -184,6 +184,41 @@ int cdcm_tag_for_keyword(const char *keyword, uint16_t *group, uint16_t *element
 /// Writes the dictionary keyword of a tag ("PatientName") into out; returns its length, 0 when unknown.
 size_t cdcm_keyword_for_tag(uint16_t group, uint16_t element, char *out, size_t len);
 
+// MARK: network (dcmnet)
+
+/// Whom an association goes to, and as whom. AE titles up to 16 characters.
+typedef struct {
+    const char *host;
+    uint16_t port;
+    const char *called_aet;
+    const char *calling_aet;
+    int32_t timeout_seconds; // connection, association and each DIMSE message; 0: 30 s
+} cdcm_peer;
+
+/// Per-file results of cdcm_store besides a DIMSE status (0 success, 0xBxxx warning, others refused
+/// or failed): the file was not readable as DICOM, the PACS accepted no presentation context for its
+/// SOP class and transfer syntax, or it was never sent (the association failed first).
+enum { CDCM_STORE_UNREADABLE = -1, CDCM_STORE_NO_CONTEXT = -2, CDCM_STORE_NOT_SENT = -3 };
+
+/// C-ECHO. Returns 0 when the PACS answered, -1 with the reason in `err`.
+int cdcm_echo(const cdcm_peer *peer, char *err, size_t errlen);
+/// Sends `count` files with C-STORE (DcmStorageSCU: as many associations as the presentation
+/// contexts need). Each file is offered in its own transfer syntax (an uncompressed one in any
+/// uncompressed syntax); `decode_lossless` 1 also offers uncompressed syntaxes for losslessly
+/// compressed files and decodes them when the PACS picks one.
+/// `statuses[i]` receives file i's DIMSE status or a CDCM_STORE_ code; `progress` (may be NULL) is
+/// called as each file is answered. Returns 0, or -1 when an association failed (the reason in `err`,
+/// files not yet sent keep CDCM_STORE_NOT_SENT).
+int cdcm_store(const cdcm_peer *peer, const char *const *paths, size_t count, int decode_lossless,
+               int32_t *statuses, void (*progress)(void *context, size_t index), void *context,
+               char *err, size_t errlen);
+/// Study-root C-FIND at IMAGE level, one query per (studies[q], series[q]) on one association: calls
+/// `found` with q and the SOP Instance UID of every instance the PACS holds in that series.
+/// Returns 0, or -1 with the reason in `err`.
+int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const char *const *series, size_t count,
+                        void (*found)(void *context, size_t query, const char *sop_instance_uid), void *context,
+                        char *err, size_t errlen);
+
 void cdcm_free(void *pointer);
 
 #ifdef __cplusplus
