@@ -12,6 +12,7 @@ packages=(
   dicom3tools                                      # dciodvfy checks outputs in tests
   ffmpeg                                           # exports JPEG and MP4 (Exporter), ffprobe in tests
   libmimalloc-dev                                  # the process's allocator (linked by the dcmscrub target)
+  orthanc curl                                     # the PACS the push tests send to, and its REST API
   unzip
 )
 missing=()

@@ -11,6 +11,17 @@ fi
 export DCMSCRUB_TEST_FILES="$PWD/$cache/pydicom/data/test_files"
 # Tesseract is 4-5x faster single-threaded per call, and the tests run calls side by side.
 export OMP_THREAD_LIMIT=1
+# Two throw-away Orthanc PACS on 127.0.0.1 for the push tests, stopped when the tests end: one takes
+# every transfer syntax, one only uncompressed data.
+source scripts/pacs.sh
+pacs_dir=$(mktemp -d /tmp/dcmscrub-pacs.XXXXXX)
+trap 'pacs_stop "$pacs_dir/any"; pacs_stop "$pacs_dir/plain"; rm -rf "$pacs_dir"' EXIT
+pacs_start "$pacs_dir/any"
+export DCMSCRUB_TEST_PACS=$PACS_ADDRESS DCMSCRUB_TEST_PACS_HTTP=$PACS_HTTP
+pacs_start "$pacs_dir/plain" '"AcceptedTransferSyntaxes": [ "1.2.840.10008.1.2", "1.2.840.10008.1.2.1" ],'
+export DCMSCRUB_TEST_PACS_UNCOMPRESSED=$PACS_ADDRESS DCMSCRUB_TEST_PACS_UNCOMPRESSED_HTTP=$PACS_HTTP
+# DCMTK leaves Nagle's algorithm on without it, and each DIMSE message then waits ~44 ms for an ACK.
+export TCP_NODELAY=1
 swift build --product dcmscrub
 swift test 2>&1 | tee "$cache/test.log" | grep -vE "^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking)" 
 exit "${PIPESTATUS[0]}"

@@ -11,12 +11,13 @@ struct DCMScrub: ParsableCommand {
         version: EngineVersion.current,
         subcommands: [Run.self, Demo.self, Detect.self, Templates.self,
                       Ingest.self, ReviewCommand.self, Commit.self, Status.self, SpotCheckCommand.self, Audit.self, Decide.self,
-                      Verify.self])
+                      Verify.self, Push.self])
 }
 
-/// True for a run or ingest told not to look at pixels: it never calls Tesseract.
+/// True for a push, and for a run or ingest told not to look at pixels: they never call Tesseract.
 func readsNoPixels(_ arguments: [String]) -> Bool {
     let words = arguments.dropFirst()
+    if words.first == "push" { return true }
     guard let command = words.first, command == "run" || command == "ingest" else { return false }
     return words.contains("--pixels=off") || zip(words, words.dropFirst()).contains { $0 == "--pixels" && $1 == "off" }
 }
@@ -40,6 +41,14 @@ if !readsNoPixels(CommandLine.arguments) {
         setenv("MIMALLOC_ALLOW_DECOMMIT", "0", 0)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
     }
+}
+
+// DCMTK sends a PDU's header and body in two writes and leaves Nagle's algorithm on unless
+// TCP_NODELAY=1 is in the environment: each message then waits for a delayed ACK, about 44 ms
+// (20 C-ECHOs on one association to Orthanc: 1.78 s, with it 0.90 s; with the PACS's side too, less).
+// Set here, before any thread, as setenv is not safe beside other threads' getenv.
+if CommandLine.arguments.dropFirst().first == "push" {
+    setenv("TCP_NODELAY", "1", 0)
 }
 
 if CommandLine.arguments.dropFirst().first == "verify" {

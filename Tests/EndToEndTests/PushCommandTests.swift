@@ -1,0 +1,154 @@
+// End-to-end tests of `dcmscrub push` against the Orthanc PACS that scripts/test.sh starts on 127.0.0.1.
+import Engine
+import Foundation
+import Testing
+
+/// One test Orthanc: its DICOM address for dcmscrub and its REST API to look inside independently.
+struct TestPACS {
+    let address: String
+    let http: String
+
+    /// The PACS that takes every transfer syntax, or the one that takes only uncompressed data.
+    static func started(uncompressedOnly: Bool = false) throws -> TestPACS {
+        let environment = ProcessInfo.processInfo.environment
+        let suffix = uncompressedOnly ? "_UNCOMPRESSED" : ""
+        let address = try #require(environment["DCMSCRUB_TEST_PACS" + suffix],
+                                   "no test PACS: run the tests with `make test` (scripts/test.sh starts Orthanc)")
+        let http = try #require(environment["DCMSCRUB_TEST_PACS\(suffix)_HTTP"])
+        return TestPACS(address: address, http: http)
+    }
+
+    /// The file Orthanc stored for a SOP Instance UID, nil when it holds none.
+    func storedFile(instance uid: String) throws -> Data? {
+        let lookup = try Executable.run("/usr/bin/curl", ["-sf", "-X", "POST", http + "/tools/lookup", "-d", uid])
+        #expect(lookup.status == 0)
+        let found = try JSONSerialization.jsonObject(with: Data(lookup.stdout.utf8)) as? [[String: Any]] ?? []
+        guard let id = found.first(where: { $0["Type"] as? String == "Instance" })?["ID"] as? String else { return nil }
+        let file = NSTemporaryDirectory() + "orthanc-\(id).dcm"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let download = try Executable.run("/usr/bin/curl", ["-sf", http + "/instances/\(id)/file", "-o", file])
+        #expect(download.status == 0)
+        return FileManager.default.contents(atPath: file)
+    }
+}
+
+/// The delivered outputs of a run's folder with their SOP Instance UIDs, from its report.json.
+private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: String)] {
+    let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+    return try report.instances.compactMap(\.output).map { relative in
+        let file = try DicomFile.open(path: out + "/" + relative)
+        return (out + "/" + relative, try #require(file.dataset.string(.sopInstanceUID)))
+    }
+}
+
+@Test func pushStoresEveryDeliveredOutputAsItIsAndConfirmsIt() throws {
+    let pacs = try TestPACS.started()
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .lithuanian, seed: 71).writeStudy(into: folder + "/in", slices: 2)
+    for name in ["CT_small.dcm", "JPEG-lossy.dcm", "MR_small_RLE.dcm", "SC_rgb_jpeg_dcmtk.dcm"] {
+        try FileManager.default.copyItem(atPath: Executable.pydicomFolder + "/" + name, toPath: folder + "/in/" + name)
+    }
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key"])
+    #expect(run.status == 0)
+    let outputs = try deliveredOutputs(folder + "/out")
+    #expect(outputs.count >= 7)
+
+    let push = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+    #expect(push.status == 0, "\(push.stderr)")
+    #expect(push.stdout.contains("\(outputs.count) files: \(outputs.count) stored and confirmed, 0 already in the PACS, 0 refused, 0 failed"))
+    #expect(!push.stderr.contains(folder))
+    // What the PACS holds is the output as written: same dataset, same transfer syntax, same pixels.
+    for (path, uid) in outputs {
+        let stored = try #require(try pacs.storedFile(instance: uid), "the PACS lacks an output")
+        let held = try DicomFile.open(bytes: stored), sent = try DicomFile.open(path: path)
+        #expect(held.transferSyntax == sent.transferSyntax)
+        let pixels = { (file: DicomFile) in file.dataset.index(of: .pixelData).flatMap { file.dataset.bytes(at: $0) } }
+        #expect(pixels(held) == pixels(sent))
+        #expect(held.dataset.count == sent.dataset.count)
+        #expect(held.dataset.string(.patientIdentityRemoved) == "YES")
+        for secret in ["LT-483920", "ŽEMAITIENĖ", "Santaros"] {
+            #expect(stored.range(of: Data(secret.utf8)) == nil)
+        }
+    }
+
+    // Nothing is sent twice: the PACS is asked first. --resend sends all again.
+    let again = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+    #expect(again.status == 0)
+    #expect(again.stdout.contains("0 stored and confirmed, \(outputs.count) already in the PACS"))
+    let resend = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address, "--resend"])
+    #expect(resend.status == 0)
+    #expect(resend.stdout.contains("\(outputs.count) stored and confirmed, 0 already in the PACS"))
+}
+
+@Test func pushRefusesAFileThatIsNotDeIdentifiedAndNamesItByPosition() throws {
+    let pacs = try TestPACS.started()
+    let folder = try Executable.scratch()
+    let sources = try SampleStudy(patient: .lithuanian, seed: 72).writeStudy(into: folder + "/in", slices: 2)
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key"])
+    #expect(run.status == 0)
+    let outputs = try deliveredOutputs(folder + "/out")
+    // A folder without report.json (as `commit` writes), with an original copied in under the
+    // patient's name, and a note that is not DICOM.
+    let commitLike = folder + "/commit"
+    try FileManager.default.copyItem(atPath: folder + "/out", toPath: commitLike)
+    try FileManager.default.removeItem(atPath: commitLike + "/report.json")
+    try FileManager.default.copyItem(atPath: sources[0], toPath: commitLike + "/ŽEMAITIENĖ.dcm")
+    try Data("notes".utf8).write(to: URL(fileURLWithPath: commitLike + "/notes.txt"))
+    let original = try #require(try DicomFile.open(path: sources[0]).dataset.string(.sopInstanceUID))
+
+    let push = try Executable.run(Executable.dcmscrub, ["push", commitLike, "--pacs", pacs.address])
+    #expect(push.status == 1)
+    #expect(push.stderr.contains("refused: file "))
+    #expect(push.stderr.contains("not de-identified: PatientIdentityRemoved is not YES"))
+    #expect(!push.stderr.contains("ŽEMAITIENĖ") && !push.stdout.contains("ŽEMAITIENĖ"))
+    #expect(push.stdout.contains("\(outputs.count + 1) files: \(outputs.count) stored and confirmed, 0 already in the PACS, 1 refused, 0 failed; 1 files that are not DICOM skipped"))
+    #expect(try pacs.storedFile(instance: original) == nil)
+    for (_, uid) in outputs { #expect(try pacs.storedFile(instance: uid) != nil) }
+}
+
+@Test func aPACSThatTakesOnlyUncompressedDataGetsLosslessFilesDecodedAndLossyOnesRefused() throws {
+    let pacs = try TestPACS.started(uncompressedOnly: true)
+    let folder = try Executable.scratch()
+    for name in ["MR_small_RLE.dcm", "JPEG-lossy.dcm", "CT_small.dcm"] {
+        try FileManager.default.copyItem(atPath: Executable.pydicomFolder + "/" + name, toPath: folder + "/in-" + name)
+    }
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder, "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
+    #expect(run.status == 0)
+    let outputs = try deliveredOutputs(folder + "/out")
+    #expect(outputs.count == 3)
+    let push = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+    #expect(push.status == 1)
+    #expect(push.stdout.contains("3 files: 2 stored and confirmed, 0 already in the PACS, 0 refused, 1 failed"))
+    #expect(push.stderr.contains("the PACS accepts neither its SOP class nor its transfer syntax (lossy data is never decoded on the way)"))
+    #expect(push.stdout.contains("; 1 decoded on the way"))
+    for (path, uid) in outputs {
+        let sent = try DicomFile.open(path: path)
+        let stored = try pacs.storedFile(instance: uid)
+        if ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"].contains(sent.transferSyntax) {
+            #expect(stored == nil)   // lossy JPEG: never decoded on the way
+            continue
+        }
+        let held = try DicomFile.open(bytes: try #require(stored))
+        #expect(["1.2.840.10008.1.2", "1.2.840.10008.1.2.1"].contains(held.transferSyntax))
+        // RLE decoded on the way: the PACS's pixels are the output's decoded pixels.
+        #expect(try held.decodeFrame(0, info: held.pixelInfo()).samples == sent.decodeFrame(0, info: sent.pixelInfo()).samples)
+    }
+}
+
+@Test func pushExitsTwoWithOneLineWhenThePACSCannotBeReachedOrRefusesUs() throws {
+    let pacs = try TestPACS.started()
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .german, seed: 73).writeStudy(into: folder + "/in", slices: 1)
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
+    #expect(run.status == 0)
+    let stranger = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address, "--aet", "STRANGER"])
+    #expect(stranger.status == 2)
+    #expect(stranger.stderr.hasSuffix("the PACS rejected the association (check the AE titles)\n"))
+    #expect(stranger.stderr.split(separator: "\n").count == 1)
+    let closed = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", "NOBODY@127.0.0.1:1"])
+    #expect(closed.status == 2)
+    #expect(closed.stderr.contains("PACS NOBODY@127.0.0.1:1: no association with the PACS"))
+    let malformed = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", "127.0.0.1:104"])
+    #expect(malformed.status != 0)
+    #expect(malformed.stderr.contains("AET@HOST:PORT"))
+}
