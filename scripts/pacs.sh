@@ -4,15 +4,15 @@
 # JSON: more settings, e.g. '"AcceptedTransferSyntaxes": [...],'. Only the calling AE title DCMSCRUB from
 # 127.0.0.1 may echo, store and find; it listens on free ports.
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+# Two distinct free ports (both held open while the kernel picks them).
+free_ports() {
+  python3 -c 'import socket; s = [socket.socket() for _ in range(2)]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*[x.getsockname()[1] for x in s])'
 }
 
 pacs_start() {
   local dir=$1 extra=${2:-} dicom http
   mkdir -p "$dir/storage"
-  dicom=$(free_port)
-  http=$(free_port)
+  read -r dicom http < <(free_ports)
   cat > "$dir/orthanc.json" <<JSON
 {
   $extra
@@ -40,7 +40,8 @@ JSON
   TCP_NODELAY=1 Orthanc "$dir/orthanc.json" > "$dir/orthanc.log" 2>&1 &
   echo $! > "$dir/orthanc.pid"
   local tries=0
-  until curl -sf "http://127.0.0.1:$http/system" > /dev/null; do
+  until curl -sf "http://127.0.0.1:$http/system" > /dev/null &&
+        TCP_NODELAY=1 echoscu -aet DCMSCRUB -aec DCMSCRUBTEST 127.0.0.1 "$dicom" 2> /dev/null; do
     tries=$((tries + 1))
     if [[ $tries -gt 100 ]] || ! kill -0 "$(cat "$dir/orthanc.pid")" 2> /dev/null; then
       echo "pacs: Orthanc did not start; its log:" >&2
