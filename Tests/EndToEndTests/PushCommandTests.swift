@@ -18,12 +18,17 @@ struct TestPACS {
         return TestPACS(address: address, http: http)
     }
 
-    /// The file Orthanc stored for a SOP Instance UID, nil when it holds none.
-    func storedFile(instance uid: String) throws -> Data? {
+    /// Orthanc's identifier of the instance with this SOP Instance UID, nil when it holds none.
+    func identifier(instance uid: String) throws -> String? {
         let lookup = try Executable.run("/usr/bin/curl", ["-sf", "-X", "POST", http + "/tools/lookup", "-d", uid])
         #expect(lookup.status == 0)
         let found = try JSONSerialization.jsonObject(with: Data(lookup.stdout.utf8)) as? [[String: Any]] ?? []
-        guard let id = found.first(where: { $0["Type"] as? String == "Instance" })?["ID"] as? String else { return nil }
+        return found.first(where: { $0["Type"] as? String == "Instance" })?["ID"] as? String
+    }
+
+    /// The file Orthanc stored for a SOP Instance UID, nil when it holds none.
+    func storedFile(instance uid: String) throws -> Data? {
+        guard let id = try identifier(instance: uid) else { return nil }
         let file = NSTemporaryDirectory() + "orthanc-\(id).dcm"
         defer { try? FileManager.default.removeItem(atPath: file) }
         let download = try Executable.run("/usr/bin/curl", ["-sf", http + "/instances/\(id)/file", "-o", file])
@@ -133,6 +138,31 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
         // RLE decoded on the way: the PACS's pixels are the output's decoded pixels.
         #expect(try held.decodeFrame(0, info: held.pixelInfo()).samples == sent.decodeFrame(0, info: sent.pixelInfo()).samples)
     }
+}
+
+/// Kills `push` with SIGKILL at seeded random moments, then lets it finish: every output ends in
+/// the PACS, and the last run sends only what the killed ones had not.
+@Test func aKilledPushIsFinishedByRunningItAgain() throws {
+    let pacs = try TestPACS.started()
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .plain, seed: 74).writeStudy(into: folder + "/in", slices: 120)
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
+    #expect(run.status == 0)
+    let outputs = try deliveredOutputs(folder + "/out")
+    var generator = SeededGenerator(seed: 20261204)
+    var kills = 0
+    for _ in 0..<3 {
+        let (process, _, _) = try Executable.start(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+        usleep(UInt32.random(in: 30_000...200_000, using: &generator))
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
+        process.waitUntilExit()
+    }
+    #expect(kills > 0)
+    let finish = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+    #expect(finish.status == 0, "\(finish.stderr)")
+    let counts = finish.stdout.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    #expect(counts.count >= 3 && counts[0] == outputs.count && counts[1] + counts[2] == outputs.count, "\(finish.stdout)")
+    for (_, uid) in outputs { #expect(try pacs.identifier(instance: uid) != nil) }
 }
 
 @Test func pushExitsTwoWithOneLineWhenThePACSCannotBeReachedOrRefusesUs() throws {
