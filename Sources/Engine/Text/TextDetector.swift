@@ -21,6 +21,14 @@ public struct TextDetector: Sendable {
     public var minimumConfidence: Float = 25
     /// Images narrower than this are upscaled 2x: 8-12 px overlay text is too small for Tesseract.
     public var upscaleBelowWidth = 1400
+    /// Detection reads a crop without that upscale when the median height of the marks in it is at
+    /// least this: larger text gains nothing from it (Tesseract scales every line to its own height
+    /// before reading it) and the upscaled crop cost four times the page layout. The quality check
+    /// (`extraViews`) reads every crop upscaled. Bench, 40 US frames, `--verify headers`: 3.55-3.66 s
+    /// of CPU against 3.25-3.49 s at 8 px, recall 447/447 either way; the corpus of 200 images:
+    /// 1,000/1,000 tokens either way, median over-redaction 1.65% and 1.61%. Never upscaling: the
+    /// same recall through the rows of marks redacted unread, but 3.7% over-redaction.
+    public var readsUnscaledFromGlyphHeight = 8
     /// Views beyond detection's, for the quality check (see `strictViews`), and a lower saturation
     /// level for coloured text.
     public var extraViews = false
@@ -148,7 +156,9 @@ public struct TextDetector: Sendable {
                 for region in regions {
                     let whole = region.width == width && region.height == height
                     let crop = whole ? view.image : view.image.cropped(to: region)
-                    for word in try words(in: crop, factor: view.factor, ocr, again) {
+                    let f = view.factor == factor && factor > 1 && !extraViews
+                        && Self.medianHeight(of: marks, in: region) >= readsUnscaledFromGlyphHeight ? 1 : view.factor
+                    for word in try words(in: crop, factor: f, ocr, again) {
                         guard word.text.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
                         let rect = PixelRect(x: region.x + word.rect.x, y: region.y + word.rect.y,
                                              width: word.rect.width, height: word.rect.height)
@@ -172,6 +182,12 @@ public struct TextDetector: Sendable {
         unread.removeAll { line in found.contains { $0.rect.union(line) == $0.rect } }
         found += unread.map { DetectedText(rect: $0, text: "", confidence: 0) }
         return Self.deduplicated(found)
+    }
+
+    /// The median height of the marks that meet `region`; 0 when none does.
+    static func medianHeight(of marks: [PixelRect], in region: PixelRect) -> Int {
+        let heights = marks.filter { region.intersects($0) }.map(\.height).sorted()
+        return heights.isEmpty ? 0 : heights[heights.count / 2]
     }
 
     /// The engines for `languages` and `rereadLanguages`, for the calling thread.
