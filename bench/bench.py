@@ -11,6 +11,8 @@ Tasks (BENCH_TASKS, default all, in this order):
            with pixel proposals of the ultrasound frames (issue 4)
   status   dcmscrub status on a BENCH_STATUS_N-instance workspace (issue 4)
   verify   dcmscrub verify of run's outputs, when the binary has the command (issue 6)
+  push     dcmscrub push of BENCH_PUSH_N outputs to an empty Orthanc, beside DCMTK's dcmsend and
+           pynetdicom's storescu (bench/task_push.py)
 
 Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in brackets):
   BENCH_QUICK=1                  a run of a few minutes that exercises every task
@@ -23,6 +25,7 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_INGEST_N=10000           files for ingest --pixels off [1000]
   BENCH_STATUS_N=100000          instances in the status workspace [5000]
   BENCH_VERIFY_N=1000            header outputs verified [100]
+  BENCH_PUSH_N=1000              header outputs sent to the PACS [100]
   BENCH_SEED=20240601            generator seed
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
@@ -67,6 +70,7 @@ sys.path.insert(0, str(BENCH))
 import report  # noqa: E402
 import score_headers  # noqa: E402
 import score_pixels  # noqa: E402
+import task_push  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 
@@ -75,7 +79,7 @@ def knob(name, full, quick):
     return os.environ.get(name) or (quick if QUICK else full)
 
 
-TASKS = knob("BENCH_TASKS", "headers pixels ingest status verify", "headers pixels ingest status verify").split()
+TASKS = knob("BENCH_TASKS", "headers pixels ingest status verify push", "headers pixels ingest status verify push").split()
 SIZES = [int(s) for s in knob("BENCH_SIZES", "1000 10000", "100 500").split()]
 SLOW_1P_MAX = int(knob("BENCH_SLOW_1P_MAX", "1000", "100"))
 PIXEL_FRAMES = int(knob("BENCH_PIXEL_FRAMES", "40", "4"))
@@ -708,6 +712,8 @@ def prepare():
         header_inputs(INGEST_N)
     if "verify" in TASKS:
         header_inputs(VERIFY_N)
+    if "push" in TASKS:
+        header_inputs(int(knob("BENCH_PUSH_N", "1000", "100")))
     if "pixels" in TASKS or "ingest" in TASKS:
         pixel_inputs()
     if "status" in TASKS:
@@ -764,8 +770,10 @@ def main():
             task_status()
         elif task == "verify":
             task_verify(kept)
+        elif task == "push":
+            task_push.run(sys.modules[__name__])
         else:
-            say(f"unknown task {task!r} (known: headers pixels ingest status verify)")
+            say(f"unknown task {task!r} (known: headers pixels ingest status verify push)")
             continue
         say(f"task group {task} took {time.monotonic() - t0:.0f} s")
     for _, out in kept.values():
