@@ -165,6 +165,32 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
     for (_, uid) in outputs { #expect(try pacs.identifier(instance: uid) != nil) }
 }
 
+/// Chunks of two files: every one is stored and confirmed, and a copy of an output in a later
+/// chunk is still refused as a second file with the same SOP Instance UID.
+@Test func pushWorksChunkByChunkAndFindsDuplicatesAcrossChunks() throws {
+    let pacs = try TestPACS.started()
+    let folder = try Executable.scratch()
+    _ = try SampleStudy(patient: .german, seed: 75).writeStudy(into: folder + "/in", slices: 4)
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
+    #expect(run.status == 0)
+    let outputs = try deliveredOutputs(folder + "/out")
+    try FileManager.default.removeItem(atPath: folder + "/out/report.json")
+    try FileManager.default.createDirectory(atPath: folder + "/out/zz", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: outputs[0].path, toPath: folder + "/out/zz/copy.dcm")
+    let client = try PACSClient(peer: try PACSAddress(parsing: pacs.address))
+    var progress: [Int] = []
+    let report = try Push.run(folder: folder + "/out", client: client, chunk: 2) { done, total in
+        #expect(total == outputs.count + 1)
+        progress.append(done)
+    }
+    #expect(report.stored == outputs.count && report.alreadyPresent == 0 && report.failed.isEmpty)
+    #expect(report.refused.count == 1)
+    let first = String(outputs[0].path.dropFirst(folder.count + 5))
+    #expect(report.refused.first?.description == "file \(outputs.count + 1): has the SOP Instance UID of \(first): the PACS would keep only one")
+    #expect(progress.last == outputs.count + 1 && progress == progress.sorted())
+    for (_, uid) in outputs { #expect(try pacs.identifier(instance: uid) != nil) }
+}
+
 @Test func pushExitsTwoWithOneLineWhenThePACSCannotBeReachedOrRefusesUs() throws {
     let pacs = try TestPACS.started()
     let folder = try Executable.scratch()

@@ -53,65 +53,51 @@ public struct PushReport: Sendable {
 }
 
 public enum Push {
+    /// Files gathered, sent and confirmed per chunk of this many: memory stays flat however large
+    /// the folder (DCMTK's transfer list holds every file it is given).
+    public static let chunkSize = 1000
+
     /// The files of an output folder to send. With `report.json` (a `run`'s folder): the outputs it
     /// lists as delivered. Without (a `commit`'s folder): every file, except hidden ones (a write
     /// in progress), `quarantine/`, and the folder's own JSON and CSV files. Each must say
     /// PatientIdentityRemoved YES and carry study, series and instance UIDs; anything else is
     /// refused, so that an original copied into the folder by mistake never leaves.
     public static func gather(folder: String) throws -> (items: [PushItem], refused: [PushProblem], notDICOM: Int) {
-        let (candidates, fromReport) = try candidateFiles(folder: folder)
-        var items: [PushItem] = []
-        var refused: [PushProblem] = []
-        var notDICOM = 0
-        var seen: [String: String] = [:]
-        for (offset, relative) in candidates.enumerated() {
-            let position = offset + 1
-            let shown = isUIDPath(relative) ? relative : nil
-            let name = shown ?? "file \(position)"
-            let file: DicomFile
-            do {
-                file = try DicomFile.open(path: folder + "/" + relative, loadsAllValues: false)
-            } catch let error as EngineError where error.code == .notDICOM && !fromReport {
-                notDICOM += 1
-                continue
-            } catch let error as EngineError {
-                refused.append(PushProblem(name: name, reason: "unreadable (\(error.code))"))
-                continue
-            }
-            let dataset = file.dataset
-            let removed = dataset.string(.patientIdentityRemoved)?.trimmingCharacters(in: .whitespaces).uppercased()
-            guard removed == "YES" else {
-                refused.append(PushProblem(name: name, reason: "not de-identified: PatientIdentityRemoved is not YES"))
-                continue
-            }
-            let uid = { (tag: Tag) in dataset.string(tag)?.trimmingCharacters(in: CharacterSet(charactersIn: " \0")) ?? "" }
-            let study = uid(.studyInstanceUID), series = uid(.seriesInstanceUID), instance = uid(.sopInstanceUID)
-            guard !study.isEmpty, !series.isEmpty, !instance.isEmpty else {
-                refused.append(PushProblem(name: name, reason: "lacks its study, series or SOP instance UID"))
-                continue
-            }
-            if let first = seen[instance] {
-                refused.append(PushProblem(name: name, reason: "has the SOP Instance UID of \(first): the PACS would keep only one"))
-                continue
-            }
-            seen[instance] = name
-            items.append(PushItem(position: position, path: folder + "/" + relative, shownPath: shown,
-                                  study: study, series: series, instance: instance))
-        }
-        return (items, refused, notDICOM)
+        let candidates = try candidateFiles(folder: folder)
+        var gathering = Gathering(folder: folder, candidates: candidates)
+        return gathering.next(candidates.files.count)
     }
 
     /// Gathers, asks the PACS which instances it already holds (unless `resend`), sends the
-    /// rest, and confirms every stored one by C-FIND. `progress(done, total)` follows the sending.
-    public static func run(folder: String, client: PACSClient, resend: Bool = false,
+    /// rest, and confirms every stored one by C-FIND, `chunk` files at a time.
+    /// `progress(done, total)` counts the files dealt with.
+    public static func run(folder: String, client: PACSClient, resend: Bool = false, chunk: Int = chunkSize,
                            progress: ((Int, Int) -> Void)? = nil) throws -> PushReport {
-        let gathered = try gather(folder: folder)
+        let candidates = try candidateFiles(folder: folder)
         try client.echo()
+        var gathering = Gathering(folder: folder, candidates: candidates)
         var report = PushReport()
-        report.candidates = gathered.items.count + gathered.refused.count
-        report.refused = gathered.refused
-        report.skippedNotDICOM = gathered.notDICOM
-        let series = Dictionary(grouping: gathered.items) { SeriesKey(study: $0.study, series: $0.series) }
+        var done = 0
+        let total = candidates.files.count
+        while !gathering.finished, report.stoppedBy == nil {
+            let gathered = gathering.next(max(1, chunk))
+            report.candidates += gathered.items.count + gathered.refused.count
+            report.refused += gathered.refused
+            report.skippedNotDICOM += gathered.notDICOM
+            done += gathered.refused.count + gathered.notDICOM
+            try send(gathered.items, client: client, resend: resend, report: &report) { answered in
+                done += answered
+                progress?(done, total)
+            }
+        }
+        report.failed.sort { $0.name < $1.name }
+        return report
+    }
+
+    /// One chunk: which of its instances the PACS holds, the rest sent, the stored ones confirmed.
+    private static func send(_ items: [PushItem], client: PACSClient, resend: Bool, report: inout PushReport,
+                             answered: @escaping (Int) -> Void) throws {
+        let series = Dictionary(grouping: items) { SeriesKey(study: $0.study, series: $0.series) }
             .sorted { $0.key < $1.key }
         let present = resend ? Array(repeating: [], count: series.count)
             : try client.instances(in: series.map { ($0.key.study, $0.key.series) })
@@ -121,15 +107,15 @@ public enum Push {
                 if held.contains(item.instance) { report.alreadyPresent += 1 } else { toSend.append(item) }
             }
         }
+        answered(items.count - toSend.count)
         toSend.sort { $0.position < $1.position }
-        var done = 0
-        let answered: (Int) -> Void = { _ in done += 1; progress?(done, toSend.count) }
-        var statuses = store(toSend.map(\.path), client: client, decodingLossless: false, answered: answered, report: &report)
+        let one: (Int) -> Void = { _ in answered(1) }
+        var statuses = store(toSend.map(\.path), client: client, decodingLossless: false, answered: one, report: &report)
         // A PACS that takes no compressed data gets losslessly compressed files decoded on the way.
         let retry = statuses.indices.filter { statuses[$0] == .noPresentationContext }
         if !retry.isEmpty, report.stoppedBy == nil {
-            done -= retry.count
-            let again = store(retry.map { toSend[$0].path }, client: client, decodingLossless: true, answered: answered, report: &report)
+            let again = store(retry.map { toSend[$0].path }, client: client, decodingLossless: true, answered: { _ in },
+                              report: &report)
             for (index, status) in zip(retry, again) {
                 statuses[index] = status
                 if status.isStored { report.decodedOnTheWay += 1 }
@@ -156,8 +142,6 @@ public enum Push {
                 }
             }
         }
-        report.failed.sort { $0.name < $1.name }
-        return report
     }
 
     private static func store(_ paths: [String], client: PACSClient, decodingLossless: Bool,
@@ -209,6 +193,74 @@ public enum Push {
         guard let last = parts.popLast(), last.hasSuffix(".dcm") else { return false }
         parts.append(last.dropLast(4))
         return parts.allSatisfy { !$0.isEmpty && $0.utf8.count <= 64 && $0.allSatisfy { $0 == "." || $0.isASCII && $0.isNumber } }
+    }
+}
+
+/// Walks the candidate files a chunk at a time, opening each to check it may be sent.
+private struct Gathering {
+    let folder: String
+    let candidates: (files: [String], fromReport: Bool)
+    var offset = 0
+    /// Which position first had each SOP Instance UID (by its digest: 16 bytes a file).
+    var seen: [PathDigest: Int] = [:]
+
+    init(folder: String, candidates: (files: [String], fromReport: Bool)) {
+        self.folder = folder
+        self.candidates = candidates
+    }
+
+    var finished: Bool { offset >= candidates.files.count }
+
+    func name(_ position: Int) -> String {
+        let relative = candidates.files[position - 1]
+        return Push.isUIDPath(relative) ? relative : "file \(position)"
+    }
+
+    mutating func next(_ count: Int) -> (items: [PushItem], refused: [PushProblem], notDICOM: Int) {
+        var items: [PushItem] = []
+        var refused: [PushProblem] = []
+        var notDICOM = 0
+        let end = min(candidates.files.count, offset + count)
+        defer { offset = end }
+        for index in offset..<end {
+            let relative = candidates.files[index]
+            let position = index + 1
+            let file: DicomFile
+            do {
+                file = try DicomFile.open(path: folder + "/" + relative, loadsAllValues: false)
+            } catch let error as EngineError where error.code == .notDICOM && !candidates.fromReport {
+                notDICOM += 1
+                continue
+            } catch let error as EngineError {
+                refused.append(PushProblem(name: name(position), reason: "unreadable (\(error.code))"))
+                continue
+            } catch {
+                refused.append(PushProblem(name: name(position), reason: "unreadable"))
+                continue
+            }
+            let dataset = file.dataset
+            let removed = dataset.string(.patientIdentityRemoved)?.trimmingCharacters(in: .whitespaces).uppercased()
+            guard removed == "YES" else {
+                refused.append(PushProblem(name: name(position), reason: "not de-identified: PatientIdentityRemoved is not YES"))
+                continue
+            }
+            let uid = { (tag: Tag) in dataset.string(tag)?.trimmingCharacters(in: CharacterSet(charactersIn: " \0")) ?? "" }
+            let study = uid(.studyInstanceUID), series = uid(.seriesInstanceUID), instance = uid(.sopInstanceUID)
+            guard !study.isEmpty, !series.isEmpty, !instance.isEmpty else {
+                refused.append(PushProblem(name: name(position), reason: "lacks its study, series or SOP instance UID"))
+                continue
+            }
+            let digest = PathDigest(instance)
+            if let first = seen[digest] {
+                refused.append(PushProblem(name: name(position),
+                                           reason: "has the SOP Instance UID of \(name(first)): the PACS would keep only one"))
+                continue
+            }
+            seen[digest] = position
+            items.append(PushItem(position: position, path: folder + "/" + relative, shownPath: Push.isUIDPath(relative) ? relative : nil,
+                                  study: study, series: series, instance: instance))
+        }
+        return (items, refused, notDICOM)
     }
 }
 
