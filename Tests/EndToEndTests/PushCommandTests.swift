@@ -46,6 +46,16 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
     }
 }
 
+/// A scratch folder holding `run --pixels off`'s outputs of a sample study in out/, and those outputs.
+private func sampleOutputs(_ patient: SamplePatient, seed: UInt64, slices: Int, name: String = #function) throws
+    -> (folder: String, outputs: [(path: String, uid: String)]) {
+    let folder = try Executable.scratch(name)
+    _ = try SampleStudy(patient: patient, seed: seed).writeStudy(into: folder + "/in", slices: slices)
+    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
+    #expect(run.status == 0)
+    return (folder, try deliveredOutputs(folder + "/out"))
+}
+
 @Test func pushStoresEveryDeliveredOutputAsItIsAndConfirmsIt() throws {
     let pacs = try TestPACS.started()
     let folder = try Executable.scratch()
@@ -144,11 +154,7 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
 /// the PACS, and the last run sends only what the killed ones had not.
 @Test func aKilledPushIsFinishedByRunningItAgain() throws {
     let pacs = try TestPACS.started()
-    let folder = try Executable.scratch()
-    _ = try SampleStudy(patient: .plain, seed: 74).writeStudy(into: folder + "/in", slices: 120)
-    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
-    #expect(run.status == 0)
-    let outputs = try deliveredOutputs(folder + "/out")
+    let (folder, outputs) = try sampleOutputs(.plain, seed: 74, slices: 120)
     var generator = SeededGenerator(seed: 20261204)
     var kills = 0
     for _ in 0..<3 {
@@ -169,11 +175,7 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
 /// chunk is still refused as a second file with the same SOP Instance UID.
 @Test func pushWorksChunkByChunkAndFindsDuplicatesAcrossChunks() throws {
     let pacs = try TestPACS.started()
-    let folder = try Executable.scratch()
-    _ = try SampleStudy(patient: .german, seed: 75).writeStudy(into: folder + "/in", slices: 4)
-    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
-    #expect(run.status == 0)
-    let outputs = try deliveredOutputs(folder + "/out")
+    let (folder, outputs) = try sampleOutputs(.german, seed: 75, slices: 4)
     try FileManager.default.removeItem(atPath: folder + "/out/report.json")
     try FileManager.default.createDirectory(atPath: folder + "/out/zz", withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: outputs[0].path, toPath: folder + "/out/zz/copy.dcm")
@@ -193,10 +195,7 @@ private func deliveredOutputs(_ out: String) throws -> [(path: String, uid: Stri
 
 @Test func pushExitsTwoWithOneLineWhenThePACSCannotBeReachedOrRefusesUs() throws {
     let pacs = try TestPACS.started()
-    let folder = try Executable.scratch()
-    _ = try SampleStudy(patient: .german, seed: 73).writeStudy(into: folder + "/in", slices: 1)
-    let run = try Executable.run(Executable.dcmscrub, ["run", folder + "/in", "--out", folder + "/out", "--key", folder + "/key", "--pixels", "off"])
-    #expect(run.status == 0)
+    let (folder, _) = try sampleOutputs(.german, seed: 73, slices: 1)
     let stranger = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address, "--aet", "STRANGER"])
     #expect(stranger.status == 2)
     #expect(stranger.stderr.hasSuffix("the PACS rejected the association (check the AE titles)\n"))
