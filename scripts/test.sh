@@ -12,11 +12,12 @@ export DCMSCRUB_TEST_FILES="$PWD/$cache/pydicom/data/test_files"
 # Tesseract is 4-5x faster single-threaded per call, and the tests run calls side by side.
 export OMP_THREAD_LIMIT=1
 # Two throw-away Orthanc PACS on 127.0.0.1 for the push tests, stopped when the tests end: one takes
-# every transfer syntax, one only uncompressed data.
+# every transfer syntax and answers a C-FIND with 3 instances at most (as some PACS cap them), one
+# takes only uncompressed data.
 source scripts/pacs.sh
 pacs_dir=$(mktemp -d /tmp/dcmscrub-pacs.XXXXXX)
 trap 'pacs_stop "$pacs_dir/any"; pacs_stop "$pacs_dir/plain"; rm -rf "$pacs_dir"' EXIT
-pacs_start "$pacs_dir/any"
+pacs_start "$pacs_dir/any" '"LimitFindInstances": 3,'
 export DCMSCRUB_TEST_PACS=$PACS_ADDRESS DCMSCRUB_TEST_PACS_HTTP=$PACS_HTTP
 pacs_start "$pacs_dir/plain" '"AcceptedTransferSyntaxes": [ "1.2.840.10008.1.2", "1.2.840.10008.1.2.1" ],'
 export DCMSCRUB_TEST_PACS_UNCOMPRESSED=$PACS_ADDRESS DCMSCRUB_TEST_PACS_UNCOMPRESSED_HTTP=$PACS_HTTP

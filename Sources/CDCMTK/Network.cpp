@@ -145,7 +145,8 @@ int cdcm_store(const cdcm_peer *peer, const char *const *paths, size_t count, in
     return 0;
 }
 
-int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const char *const *series, size_t count,
+int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const char *const *series,
+                        const char *const *instances, size_t count,
                         void (*found)(void *context, size_t query, const char *sop_instance_uid), void *context,
                         char *err, size_t errlen) {
     if (count == 0) return 0;
@@ -166,7 +167,7 @@ int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const
         query.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
         query.putAndInsertString(DCM_StudyInstanceUID, studies[q]);
         query.putAndInsertString(DCM_SeriesInstanceUID, series[q]);
-        query.putAndInsertString(DCM_SOPInstanceUID, "");
+        query.putAndInsertString(DCM_SOPInstanceUID, instances != nullptr && instances[q] != nullptr ? instances[q] : "");
         OFList<QRResponse *> responses;
         cond = scu.sendFINDRequest(context_id, &query, &responses);
         if (cond.bad()) {
@@ -179,6 +180,9 @@ int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const
                 if (response->m_dataset != nullptr &&
                     response->m_dataset->findAndGetOFString(DCM_SOPInstanceUID, uid).good() && !uid.empty())
                     found(context, q, uid.c_str());
+            } else if (result == 0 && response->m_status == STATUS_FIND_Cancel_MatchingTerminatedDueToCancelRequest) {
+                // The PACS cut the list short (Orthanc at LimitFindInstances): the matches so far stand.
+                found(context, q, nullptr);
             } else if (result == 0 && response->m_status != STATUS_Success) {
                 fail(err, errlen, "the PACS answered C-FIND with status " + std::to_string(response->m_status));
                 result = -1;

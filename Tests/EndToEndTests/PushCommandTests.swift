@@ -169,6 +169,10 @@ private func sampleOutputs(_ patient: SamplePatient, seed: UInt64, slices: Int, 
     let counts = finish.stdout.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
     #expect(counts.count >= 3 && counts[0] == outputs.count && counts[1] + counts[2] == outputs.count, "\(finish.stdout)")
     for (_, uid) in outputs { #expect(try pacs.identifier(instance: uid) != nil) }
+    // The test PACS lists at most 3 instances to one C-FIND (status FE00), and the series holds
+    // 120: each instance it leaves out is asked for by its UID, so nothing is sent again.
+    let again = try Executable.run(Executable.dcmscrub, ["push", folder + "/out", "--pacs", pacs.address])
+    #expect(again.stdout.contains("0 stored and confirmed, \(outputs.count) already in the PACS"), "\(again.stdout)")
 }
 
 /// Chunks of two files: every one is stored and confirmed, and a copy of an output in a later

@@ -213,9 +213,12 @@ int cdcm_store(const cdcm_peer *peer, const char *const *paths, size_t count, in
                int32_t *statuses, void (*progress)(void *context, size_t index), void *context,
                char *err, size_t errlen);
 /// Study-root C-FIND at IMAGE level, one query per (studies[q], series[q]) on one association: calls
-/// `found` with q and the SOP Instance UID of every instance the PACS holds in that series.
-/// Returns 0, or -1 with the reason in `err`.
-int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const char *const *series, size_t count,
+/// `found` with q and the SOP Instance UID of every instance the PACS holds in that series, or only
+/// of instances[q] when `instances` and instances[q] are not NULL; with a NULL UID when the PACS cut
+/// the list short (status FE00: it caps how many instances one query returns). Returns 0, or -1
+/// with the reason in `err`.
+int cdcm_find_instances(const cdcm_peer *peer, const char *const *studies, const char *const *series,
+                        const char *const *instances, size_t count,
                         void (*found)(void *context, size_t query, const char *sop_instance_uid), void *context,
                         char *err, size_t errlen);
 

@@ -139,25 +139,30 @@ public struct PACSClient: Sendable {
     }
 
     /// The SOP Instance UIDs the PACS holds in each series (study-root C-FIND, IMAGE level, all
-    /// on one association), in the order asked.
-    public func instances(in series: [(study: String, series: String)]) throws -> [Set<String>] {
+    /// on one association), in the order asked, and whether it listed them all: a PACS may cap
+    /// how many instances one query returns. With `only`, each query asks for that instance alone.
+    public func instances(in series: [(study: String, series: String)], only instances: [String]? = nil) throws
+        -> [(uids: Set<String>, complete: Bool)] {
         guard !series.isEmpty else { return [] }
         let collector = Collector(count: series.count)
         try withPeer { peer in
             try withCStrings(series.map(\.study)) { studies in
                 try withCStrings(series.map(\.series)) { seriesUIDs in
-                    let box = Unmanaged.passRetained(collector)
-                    defer { box.release() }
-                    try withErrorBufferThrowing(.network) { err, len in
-                        cdcm_find_instances(peer, studies, seriesUIDs, series.count, { context, query, uid in
-                            let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
-                            collector.uids[Int(query)].insert(String(cString: uid!))
-                        }, box.toOpaque(), err, len)
+                    try withCStrings(instances ?? []) { instanceUIDs in
+                        let box = Unmanaged.passRetained(collector)
+                        defer { box.release() }
+                        try withErrorBufferThrowing(.network) { err, len in
+                            cdcm_find_instances(peer, studies, seriesUIDs, instances == nil ? nil : instanceUIDs, series.count,
+                                                { context, query, uid in
+                                let collector = Unmanaged<Collector>.fromOpaque(context!).takeUnretainedValue()
+                                if let uid { collector.uids[Int(query)].insert(String(cString: uid)) } else { collector.cut[Int(query)] = true }
+                            }, box.toOpaque(), err, len)
+                        }
                     }
                 }
             }
         }
-        return collector.uids
+        return zip(collector.uids, collector.cut).map { ($0, !$1) }
     }
 
     private func withPeer<T>(_ body: (UnsafePointer<cdcm_peer>) throws -> T) throws -> T {
@@ -187,13 +192,17 @@ private final class Callback {
 
 private final class Collector {
     var uids: [Set<String>]
-    init(count: Int) { uids = Array(repeating: [], count: count) }
+    var cut: [Bool]
+    init(count: Int) {
+        uids = Array(repeating: [], count: count)
+        cut = Array(repeating: false, count: count)
+    }
 }
 
 /// Calls `body` with a C array of C strings that live for the call.
 private func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) throws -> T) rethrows -> T {
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
-    let pointers = copies.map { UnsafePointer<CChar>($0) }
+    let pointers = copies.map { UnsafePointer<CChar>($0) } + [nil]
     return try pointers.withUnsafeBufferPointer { try body($0.baseAddress!) }
 }

@@ -99,12 +99,25 @@ public enum Push {
                              answered: @escaping (Int) -> Void) throws {
         let series = Dictionary(grouping: items) { SeriesKey(study: $0.study, series: $0.series) }
             .sorted { $0.key < $1.key }
-        let present = resend ? Array(repeating: [], count: series.count)
-            : try client.instances(in: series.map { ($0.key.study, $0.key.series) })
         var toSend: [PushItem] = []
-        for ((_, members), held) in zip(series, present) {
-            for item in members {
-                if held.contains(item.instance) { report.alreadyPresent += 1 } else { toSend.append(item) }
+        if resend {
+            toSend = items
+        } else {
+            var unlisted: [PushItem] = []
+            for ((_, members), held) in zip(series, try client.instances(in: series.map { ($0.key.study, $0.key.series) })) {
+                for item in members {
+                    if held.uids.contains(item.instance) {
+                        report.alreadyPresent += 1
+                    } else if held.complete {
+                        toSend.append(item)
+                    } else {
+                        unlisted.append(item)
+                    }
+                }
+            }
+            // Where the PACS cut a series' list short, each instance it did not list is asked for.
+            for (item, held) in zip(unlisted, try holds(unlisted, client)) {
+                if held { report.alreadyPresent += 1 } else { toSend.append(item) }
             }
         }
         answered(items.count - toSend.count)
@@ -133,15 +146,27 @@ public enum Push {
         }
         let stored = storedBySeries.sorted { $0.key < $1.key }
         let held = try client.instances(in: stored.map { ($0.key.study, $0.key.series) })
+        var unlisted: [PushItem] = []
         for ((_, members), present) in zip(stored, held) {
             for item in members {
-                if present.contains(item.instance) {
-                    report.stored += 1
-                } else {
-                    report.failed.append(PushProblem(name: item.name, reason: "the PACS answered success but does not list it"))
-                }
+                if present.uids.contains(item.instance) { report.stored += 1 } else { unlisted.append(item) }
             }
         }
+        // Each stored instance the PACS did not list (it may cap a list without saying so) is
+        // asked for by its own UID before it counts as failed.
+        for (item, present) in zip(unlisted, try holds(unlisted, client)) {
+            if present {
+                report.stored += 1
+            } else {
+                report.failed.append(PushProblem(name: item.name, reason: "the PACS answered success but does not list it"))
+            }
+        }
+    }
+
+    /// Whether the PACS holds each of `items`, asked one UID per query (on one association).
+    private static func holds(_ items: [PushItem], _ client: PACSClient) throws -> [Bool] {
+        let answers = try client.instances(in: items.map { ($0.study, $0.series) }, only: items.map(\.instance))
+        return zip(items, answers).map { $1.uids.contains($0.instance) }
     }
 
     private static func store(_ paths: [String], client: PACSClient, decodingLossless: Bool,
