@@ -17,11 +17,14 @@ struct Push: ParsableCommand {
             Before sending, a study-root C-FIND asks which instances the PACS already holds in each \
             series; those are not sent again (--resend sends them anyway), so a push stopped half way \
             is finished by running it again. After sending, a second C-FIND confirms every stored \
-            instance; one the PACS answered with success but does not list counts as failed.
+            instance; one the PACS answered with success but does not list counts as failed. Where \
+            the PACS cuts a list short (status FE00), the instances it left out are asked for one by \
+            one. Files go a thousand at a time.
 
-            Exit status: 0 every file stored and confirmed or already there; 1 a file refused or \
-            failed (named by its UID path, or by position when its path is not made of UIDs); 2 usage, \
-            or the PACS cannot be reached or refuses the association.
+            Exit status: 0 every file stored and confirmed or already there; 1 a file refused, failed, \
+            or not sent because the association broke (named by its UID path, or by position when its \
+            path is not made of UIDs); 2 usage, or the PACS cannot be reached or refuses the \
+            association before anything is sent.
             """)
 
     @Argument(help: "The output folder to send (of `run` or `commit`).")
