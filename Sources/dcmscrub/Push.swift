@@ -8,7 +8,7 @@ struct Push: ParsableCommand {
         abstract: "Send an output folder's de-identified instances to a PACS and confirm that it holds them.",
         discussion: """
             What is sent: with OUT/report.json (a `run`'s folder), the outputs it lists as delivered; \
-            without (a `commit`'s folder), every DICOM file except hidden ones and quarantine/. Each file \
+            without (a `commit`'s folder), every DICOM file except hidden ones, export/ and quarantine/. Each file \
             must say PatientIdentityRemoved YES and carry its study, series and instance UIDs, or it is \
             refused and never sent: an original copied into the folder by mistake does not leave. \
             Files keep their transfer syntax; when the PACS takes only uncompressed data, losslessly \

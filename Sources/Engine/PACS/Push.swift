@@ -57,17 +57,6 @@ public enum Push {
     /// the folder (DCMTK's transfer list holds every file it is given).
     public static let chunkSize = 1000
 
-    /// The files of an output folder to send. With `report.json` (a `run`'s folder): the outputs it
-    /// lists as delivered. Without (a `commit`'s folder): every file, except hidden ones (a write
-    /// in progress), `quarantine/`, and the folder's own JSON and CSV files. Each must say
-    /// PatientIdentityRemoved YES and carry study, series and instance UIDs; anything else is
-    /// refused, so that an original copied into the folder by mistake never leaves.
-    public static func gather(folder: String) throws -> (items: [PushItem], refused: [PushProblem], notDICOM: Int) {
-        let candidates = try candidateFiles(folder: folder)
-        var gathering = Gathering(folder: folder, candidates: candidates)
-        return gathering.next(candidates.files.count)
-    }
-
     /// Gathers, asks the PACS which instances it already holds (unless `resend`), sends the
     /// rest, and confirms every stored one by C-FIND, `chunk` files at a time.
     /// `progress(done, total)` counts the files dealt with.
@@ -182,7 +171,10 @@ public enum Push {
         }
     }
 
-    /// Candidate files relative to the folder, sorted; `fromReport` when report.json listed them.
+    /// The files of an output folder to send, relative to it and sorted; `fromReport` when they
+    /// come from `report.json` (a `run`'s folder: the outputs it lists as delivered). Without it
+    /// (a `commit`'s folder): every output file, as `verify` finds them (not hidden ones, exports
+    /// or quarantine). Each is checked before it is sent (`Gathering`).
     static func candidateFiles(folder: String) throws -> (files: [String], fromReport: Bool) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -195,21 +187,7 @@ public enum Push {
             let files = report.instances.filter { $0.state == .delivered }.compactMap(\.output)
             return (files.sorted(), true)
         }
-        guard let walker = FileManager.default.enumerator(atPath: folder) else {
-            throw EngineError(.io, "cannot list the folder to push")
-        }
-        var files: [String] = []
-        while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") || relative == "quarantine" || relative.hasPrefix("quarantine/") {
-                if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { walker.skipDescendants() }
-                continue
-            }
-            guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
-            if !relative.contains("/"), name.hasSuffix(".json") || name.hasSuffix(".csv") { continue }
-            files.append(relative)
-        }
-        return (files.sorted(), false)
+        return (VerificationPlan.outputFiles(in: folder), false)
     }
 
     /// True for "2.25.1/2.25.2/2.25.3.dcm": folders and a file named by UIDs (digits and dots).
@@ -221,7 +199,9 @@ public enum Push {
     }
 }
 
-/// Walks the candidate files a chunk at a time, opening each to check it may be sent.
+/// Walks the candidate files a chunk at a time, opening each to check it may be sent: it must say
+/// PatientIdentityRemoved YES and carry study, series and instance UIDs, or it is refused, so that
+/// an original copied into the folder by mistake never leaves.
 private struct Gathering {
     let folder: String
     let candidates: (files: [String], fromReport: Bool)

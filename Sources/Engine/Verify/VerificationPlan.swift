@@ -91,11 +91,16 @@ public struct VerificationPlan: Sendable {
         return plan
     }
 
-    /// Files under the output folder that are outputs (not the report, the journal, exports or
-    /// quarantine) and that no pair names.
+    /// Files under the output folder that are outputs and that no pair names.
     public static func unpairedOutputs(in folder: String, pairs: [VerificationPair]) -> [String] {
         let paired = Set(pairs.map(\.output))
-        var unpaired: [String] = []
+        return outputFiles(in: folder).filter { !paired.contains($0) }
+    }
+
+    /// The files under an output folder of `run` or `commit` that are outputs, by relative path,
+    /// sorted: not report.json, the journal or a write in progress (hidden), exports or quarantine.
+    public static func outputFiles(in folder: String) -> [String] {
+        var files: [String] = []
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         while let relative = walker.nextObject() as? String {
             let top = relative.split(separator: "/").first.map(String.init) ?? relative
@@ -105,8 +110,8 @@ public struct VerificationPlan: Sendable {
             }
             guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
             if relative == "report.json" || (relative as NSString).lastPathComponent.hasPrefix(".") { continue }
-            if !paired.contains(relative) { unpaired.append(relative) }
+            files.append(relative)
         }
-        return unpaired.sorted()
+        return files.sorted()
     }
 }
