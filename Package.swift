@@ -25,10 +25,6 @@ let package = Package(
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract"),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel"),
         .systemLibrary(name: "CNcursesw"),
-        // mimalloc in place of glibc's malloc for the whole process (DCMTK, Tesseract, Swift):
-        // a header-only batch makes and frees thousands of small blocks a file. Only the
-        // executable links it (main.swift sets its options).
-        .systemLibrary(name: "CMimalloc"),
         .target(
             name: "Engine",
             dependencies: [
@@ -52,7 +48,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "dcmscrub",
-            dependencies: ["Engine", "Review", "TUI", "CMimalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Engine", "Review", "TUI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // mimalloc in place of glibc's malloc for the whole process (DCMTK, Tesseract, Swift):
+            // a header-only batch makes and frees thousands of small blocks a file. Only the
+            // executable links it; main.swift sets its options through the environment.
+            linkerSettings: [.linkedLibrary("mimalloc")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CDCMTK"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "dcmscrub"]),
