@@ -274,19 +274,22 @@ def discard_deferred():
     DEFERRED.clear()
 
 
-def measure_median(name, out_name, commands, env=None, before=None):
+def measure_median(name, out_name, commands, env=None, before=None, after=None):
     """Measures a row; one shorter than REPEAT_UNDER seconds runs REPEATS times, each into a new
     folder after the same preparation (`before`), and its median run is kept: on this VM one run of
     a few seconds varies by a third with what the kernel does meanwhile (page cache, writeback).
+    `after(m)` runs after each run (what it found is the caller's, in run order).
     Returns that run's Measure, output folder and log name, and every run's seconds."""
     measured = []
     while True:
         suffix = f"-r{len(measured)}" if measured else ""
         out = fresh(WORK / (out_name + suffix))
-        cmds = commands(out)
         if before:
             before()
+        cmds = commands(out)
         m = measure(name + suffix, cmds, env)
+        if after:
+            after(m)
         measured.append((m, out, name + suffix))
         if m.rc or m.seconds >= REPEAT_UNDER or len(measured) >= REPEATS:
             break

@@ -10,8 +10,6 @@ sets it itself); Orthanc runs with it too.
 """
 
 import json
-import os
-import statistics
 import subprocess
 import urllib.request
 
@@ -38,22 +36,31 @@ def held(http):
         return None
 
 
-def commands(b, out, address):
-    aet, hostport = address.split("@")
-    host, port = hostport.rsplit(":", 1)
+def peers(b, out):
+    """(tool, mode, environment, command for a PACS at AET@HOST:PORT) of each row, dcmscrub first."""
+    def parts(address):
+        aet, hostport = address.split("@")
+        return (aet, *hostport.rsplit(":", 1))
+
+    def dcmsend(address):
+        aet, host, port = parts(address)
+        return ["dcmsend", "-aet", "DCMSCRUB", "-aec", aet, "+sd", "+r", "+sp", "*.dcm", "-nh", host, port, out]
+
+    def storescu(address):
+        aet, host, port = parts(address)
+        return [b.PY, "-m", "pynetdicom", "storescu", host, port, out, "-r", "-aet", "DCMSCRUB", "-aec", aet]
+
     return [
-        ("dcmscrub", "push, 1 proc (C-FIND before and after)", [b.DCMSCRUB, "push", out, "--pacs", address], {}),
-        ("dcmsend", "DCMTK, 1 proc, +sd +r, TCP_NODELAY=1",
-         ["dcmsend", "-aet", "DCMSCRUB", "-aec", aet, "+sd", "+r", "+sp", "*.dcm", "-nh", host, port, out], {"TCP_NODELAY": "1"}),
-        ("pynetdicom", "storescu, 1 proc, -r",
-         [b.PY, "-m", "pynetdicom", "storescu", host, port, out, "-r", "-aet", "DCMSCRUB", "-aec", aet], {}),
+        ("dcmscrub", "push, 1 proc (C-FIND before and after)", {}, lambda address: [b.DCMSCRUB, "push", out, "--pacs", address]),
+        ("dcmsend", "DCMTK, 1 proc, +sd +r, TCP_NODELAY=1", {"TCP_NODELAY": "1"}, dcmsend),
+        ("pynetdicom", "storescu, 1 proc, -r", {}, storescu),
     ]
 
 
 def run(b):
     n = int(b.knob("BENCH_PUSH_N", "1000", "100"))
     task = f"push-{n}"
-    tools = ["dcmscrub", "dcmsend", "pynetdicom"]
+    tools = [row[0] for row in peers(b, "")]
     if b.DCMSCRUB_FAIL:
         for tool in tools:
             b.add_row(task, tool, "push", "files", n, status="failed" if tool == "dcmscrub" else "skipped", note=b.DCMSCRUB_FAIL)
@@ -69,34 +76,28 @@ def run(b):
         return
     b.say(f"task {task}: {delivered} outputs of `run --pixels off` to an empty Orthanc for every run")
     folder = b.WORK / "pacs-bench"
-    pacs(b, "stop", pacs(b, "start", folder) and folder)  # Orthanc's first start reads its files from disk
-    for index in range(3):
-        runs, counts, measures = [], [], []
-        tool = mode = None
-        repeats = 1
-        i = 0
-        while i < repeats:
-            address, http = pacs(b, "start", folder)
-            tool, mode, cmd, env = commands(b, str(out), address)[index]
-            m = b.measure(f"{task}-{tool}-{i}", [cmd], env=env)
-            counts.append(held(http))
+    pacs(b, "start", folder)  # Orthanc's first start reads its files from disk: not in a row's time
+    pacs(b, "stop", folder)
+    for tool, mode, env, command in peers(b, str(out)):
+        server = {}
+        held_after = []
+
+        def before():
             pacs(b, "stop", folder)
-            measures.append(m)
-            if m.rc != 0:
-                break
-            if i == 0 and m.seconds < b.REPEAT_UNDER:
-                repeats = b.REPEATS
-            i += 1
-        m = measures[-1]
+            server["address"], server["http"] = pacs(b, "start", folder)
+
+        def after(_m):
+            held_after.append(held(server["http"]))
+
+        m, _, _, seconds = b.measure_median(f"{task}-{tool}", f"out-{task}-{tool}", lambda _out: [command(server["address"])],
+                                            env=env, before=before, after=after)
+        pacs(b, "stop", folder)
         if m.rc != 0:
             b.add_row(task, tool, mode, "files", delivered, m, status="failed", note=b.failed_reason(m, None, None))
             continue
-        ordered = sorted(range(len(measures)), key=lambda k: measures[k].seconds)
-        mid = ordered[len(ordered) // 2]
-        stored = counts[mid]
-        note = b.with_repeats("", [x.seconds for x in measures]) if len(measures) > 1 else ""
-        status = "ok" if stored == delivered else "failed"
-        b.add_row(task, tool, mode, "files", delivered, measures[mid], stored,
-                  status=status, note=note if status == "ok" else f"the PACS holds {stored} of {delivered}",
+        stored = held_after[seconds.index(m.seconds)]
+        ok = stored == delivered
+        b.add_row(task, tool, mode, "files", delivered, m, stored, status="ok" if ok else "failed",
+                  note=b.with_repeats("", seconds) if ok else f"the PACS holds {stored} of {delivered}",
                   accuracy={"stored": stored}, accuracy_text=f"the PACS holds {stored} of {delivered}")
     b.discard(out)
