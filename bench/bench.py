@@ -88,6 +88,7 @@ CINE_FRAMES = int(knob("BENCH_CINE_FRAMES", "30", "10"))
 INGEST_N = int(knob("BENCH_INGEST_N", "10000", "1000"))
 STATUS_N = int(knob("BENCH_STATUS_N", "100000", "5000"))
 VERIFY_N = int(knob("BENCH_VERIFY_N", "1000", "100"))
+PUSH_N = int(knob("BENCH_PUSH_N", "1000", "100"))
 SEED = int(os.environ.get("BENCH_SEED", "20240601"))
 REPEATS = int(knob("BENCH_REPEATS", "3", "1"))
 REPEAT_UNDER = float(os.environ.get("BENCH_REPEAT_UNDER", "10"))
@@ -716,7 +717,7 @@ def prepare():
     if "verify" in TASKS:
         header_inputs(VERIFY_N)
     if "push" in TASKS:
-        header_inputs(int(knob("BENCH_PUSH_N", "1000", "100")))
+        header_inputs(PUSH_N)
     if "pixels" in TASKS or "ingest" in TASKS:
         pixel_inputs()
     if "status" in TASKS:

@@ -58,7 +58,7 @@ def peers(b, out):
 
 
 def run(b):
-    n = int(b.knob("BENCH_PUSH_N", "1000", "100"))
+    n = b.PUSH_N
     task = f"push-{n}"
     tools = [row[0] for row in peers(b, "")]
     if b.DCMSCRUB_FAIL:
