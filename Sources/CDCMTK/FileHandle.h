@@ -24,6 +24,9 @@ struct cdcm_file {
     E_TransferSyntax xfer = EXS_LittleEndianExplicit;
     // Native Pixel Data still as read from a Big Endian file (see cdcm_decode_frame).
     bool bigEndianPixels = false;
+    // The top-level Pixel Data was not read (cdcm_open_memory_header): its element starts here in
+    // the bytes parsed and runs to their end. 0 when everything was read.
+    size_t pixelOffset = 0;
 };
 
 #endif

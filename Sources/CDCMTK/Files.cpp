@@ -148,6 +148,21 @@ bool prepareWrite(cdcm_file *file, const char *transfer_syntax, E_TransferSyntax
     return true;
 }
 
+// Where the top-level Pixel Data element begins when DCMTK stopped reading at it (`stop`: the
+// stream's position then, just after the element's tag and length); 0 when the element there is
+// not Pixel Data in the dataset's encoding with an OB or OW value, which a header-only read must
+// not guess at.
+size_t pixelElementStart(const uint8_t *bytes, size_t len, size_t stop, E_TransferSyntax xfer) {
+    const DcmXfer x(xfer);
+    const uint8_t little[4] = {0xE0, 0x7F, 0x10, 0x00}, big[4] = {0x7F, 0xE0, 0x00, 0x10};
+    const size_t header = x.isExplicitVR() ? 12 : 8;
+    if (stop > len || stop <= header) return 0;
+    const uint8_t *e = bytes + stop - header;
+    if (std::memcmp(e, x.isBigEndian() ? big : little, 4) != 0) return 0;
+    if (x.isExplicitVR() && !(e[4] == 'O' && (e[5] == 'B' || e[5] == 'W') && e[6] == 0 && e[7] == 0)) return 0;
+    return stop - header;
+}
+
 } // namespace
 
 extern "C" {
@@ -203,6 +218,39 @@ cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble,
     return admitParsed(file, cond, preamble, has_preamble, err, errlen);
 }
 
+cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+                                   char *err, size_t errlen) {
+    if (pixel_offset != nullptr) *pixel_offset = 0;
+    if (has_preamble != nullptr) *has_preamble = 0;
+    if (bytes == nullptr && len > 0) { fail(err, errlen, "no bytes"); return nullptr; }
+    bool preamble = false;
+    if (!looksLikeDICOM(bytes, len, preamble, err, errlen)) return nullptr;
+
+    cdcm_file *file = new cdcm_file;
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes, offile_off_t(len));
+    stream.setEos();
+    file->format.transferInit();
+    OFCondition cond = file->format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
+    file->format.transferEnd();
+    if (cond == EC_StreamNotifyClient) cond = EC_EndOfStream;
+    const size_t stop = size_t(stream.tell());
+    file = admitParsed(file, cond, preamble, has_preamble, err, errlen);
+    if (file == nullptr) return nullptr;
+    DcmDataset *ds = file->format.getDataset();
+    const size_t start = pixelElementStart(bytes, len, stop, ds->getOriginalXfer());
+    // A group length of 7FE0 would be recalculated without the value that is not here.
+    DcmElement *groupLength = nullptr;
+    const bool hasGroupLength = ds->findAndGetElement(DcmTagKey(0x7FE0, 0x0000), groupLength, OFFalse).good();
+    if (start != 0 && !hasGroupLength && ds->findAndGetElement(DCM_PixelData, groupLength, OFFalse).bad()) {
+        file->pixelOffset = start;
+        if (pixel_offset != nullptr) *pixel_offset = start;
+        return file;
+    }
+    delete file;
+    return cdcm_open_memory(bytes, len, has_preamble, err, errlen);
+}
+
 cdcm_file *cdcm_new(void) {
     cdcm_file *file = new cdcm_file;
     file->xfer = EXS_LittleEndianExplicit;
@@ -233,6 +281,7 @@ size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen) {
 int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen) {
     ShapeChange change(node(file));
     if (path == nullptr) { fail(err, errlen, "no file or path"); return -1; }
+    if (file != nullptr && file->pixelOffset != 0) { fail(err, errlen, "the Pixel Data was not read; encode with it instead"); return -1; }
     E_TransferSyntax target = EXS_Unknown;
     if (!prepareWrite(file, transfer_syntax, target, err, errlen)) return -1;
 
@@ -256,14 +305,24 @@ int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, ch
     return 0;
 }
 
-int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, uint8_t **out, size_t *outlen,
-                char *err, size_t errlen) {
+int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, const uint8_t *tail, size_t tail_len,
+                uint8_t **out, size_t *outlen, char *err, size_t errlen) {
     ShapeChange change(node(file));
     if (out == nullptr || outlen == nullptr) { fail(err, errlen, "no output"); return -1; }
     *out = nullptr;
     *outlen = 0;
     E_TransferSyntax target = EXS_Unknown;
     if (!prepareWrite(file, transfer_syntax, target, err, errlen)) return -1;
+    if (file->pixelOffset != 0 || tail_len > 0) {
+        // The stored Pixel Data goes after the dataset as it was: in its own syntax, and last.
+        DcmDataset *ds = file->format.getDataset();
+        DcmObject *last = ds->card() == 0 ? nullptr : ds->getElement(ds->card() - 1);
+        if (file->pixelOffset == 0 || tail == nullptr || tail_len == 0 || target != file->xfer ||
+            (last != nullptr && last->getTag() >= DCM_PixelData)) {
+            fail(err, errlen, "the stored Pixel Data can only follow the header it was read with, in its transfer syntax");
+            return -1;
+        }
+    }
 
     // DCMTK fills the free end of one growing buffer; when it is full, the buffer doubles and the
     // same write goes on from where it stopped (the objects keep their own transfer state).
@@ -299,6 +358,15 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
     // dual-personality files), so the output gets the neutral all-zero preamble.
     if (used >= DCM_PreambleLen + 4 && std::memcmp(buffer + DCM_PreambleLen, "DICM", 4) == 0) {
         std::memset(buffer, 0, DCM_PreambleLen);
+    }
+    if (tail_len > 0) {
+        if (capacity - used < tail_len) {
+            uint8_t *grown = static_cast<uint8_t *>(std::realloc(buffer, used + tail_len));
+            if (grown == nullptr) { std::free(buffer); fail(err, errlen, "out of memory for an output"); return -1; }
+            buffer = grown;
+        }
+        std::memcpy(buffer + used, tail, tail_len);
+        used += tail_len;
     }
     *out = buffer;
     *outlen = used;

@@ -26,17 +26,19 @@ OFCondition getUint16(DcmDataset *ds, const DcmTagKey &key, Uint16 &value) {
     return e == nullptr ? OFCondition(EC_TagNotFound) : e->getUint16(value);
 }
 
-bool readGeometry(cdcm_file *file, PixelGeometry &g, char *err, size_t errlen) {
+// The image's geometry, and its Pixel Data element unless `needsPixels` is false: then a file
+// whose Pixel Data was kept as stored, not read (cdcm_open_memory_header), has a geometry too.
+bool readGeometry(cdcm_file *file, PixelGeometry &g, char *err, size_t errlen, bool needsPixels = true) {
     std::memset(&g, 0, sizeof g);
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
     if (ds == nullptr) { fail(err, errlen, "no dataset"); return false; }
     DcmElement *elem = find(ds, DCM_PixelData);
-    if (elem == nullptr) {
-        fail(err, errlen, "no Pixel Data");
+    if (elem == nullptr && (needsPixels || file->pixelOffset == 0)) {
+        fail(err, errlen, file->pixelOffset == 0 ? "no Pixel Data" : "the Pixel Data was kept as stored, not read");
         return false;
     }
     g.pixels = dynamic_cast<DcmPixelData *>(elem);
-    if (g.pixels == nullptr) { fail(err, errlen, "Pixel Data has an unexpected VR"); return false; }
+    if (g.pixels == nullptr && elem != nullptr) { fail(err, errlen, "Pixel Data has an unexpected VR"); return false; }
     Uint16 rows = 0, columns = 0, samples = 1, allocated = 0, stored = 0, representation = 0, planar = 0;
     if (getUint16(ds, DCM_Rows, rows).bad() || getUint16(ds, DCM_Columns, columns).bad() ||
         getUint16(ds, DCM_BitsAllocated, allocated).bad() || rows == 0 || columns == 0 || allocated == 0) {
@@ -119,7 +121,7 @@ extern "C" {
 
 int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t errlen) {
     PixelGeometry g;
-    if (out == nullptr || !readGeometry(file, g, err, errlen)) return -1;
+    if (out == nullptr || !readGeometry(file, g, err, errlen, false)) return -1;
     *out = g.info;
     return 0;
 }
@@ -232,6 +234,7 @@ cdcm_file *cdcm_clone(cdcm_file *file) {
     shapeChanged(generationOf(node(copy)));
     copy->xfer = file->xfer;
     copy->bigEndianPixels = file->bigEndianPixels;
+    copy->pixelOffset = file->pixelOffset;
     return copy;
 }
 
@@ -241,6 +244,7 @@ int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t er
     DcmDataset *source = from == nullptr ? nullptr : from->format.getDataset();
     if (ds == nullptr || source == nullptr) { fail(err, errlen, "no dataset"); return -1; }
     if (file->xfer != from->xfer) { fail(err, errlen, "the Pixel Data to adopt is in another transfer syntax"); return -1; }
+    if (file->pixelOffset != 0 || from->pixelOffset != 0) { fail(err, errlen, "the Pixel Data was kept as stored, not read"); return -1; }
     DcmElement *moved = source->remove(DCM_PixelData);
     DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(moved);
     if (pixels == nullptr) {

@@ -54,6 +54,12 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *ha
 /// Reads a whole file held in memory (`len` bytes), with the checks of cdcm_open; every value is read
 /// now, so bytes that end early fail here. The bytes are copied: the caller may free them after.
 cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble, char *err, size_t errlen);
+/// Like cdcm_open_memory, but the top-level Pixel Data element is not read when it is the last
+/// element of the bytes: `*pixel_offset` receives where its element (tag first) starts, and it is
+/// the caller's to append unchanged to what cdcm_encode writes. 0 when the file was read whole
+/// (no Pixel Data, a group length for it, or elements after it that a header-only read would lose).
+cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+                                   char *err, size_t errlen);
 /// An empty file with an empty meta header and dataset, for writing new objects (test data).
 cdcm_file *cdcm_new(void);
 void cdcm_close(cdcm_file *file);
@@ -70,8 +76,10 @@ int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, ch
 
 /// What cdcm_save would write, as bytes in memory: `*out` malloc'ed (free with cdcm_free), `*outlen`
 /// long. `size_hint`: the expected length (the source's), so that the buffer rarely grows.
-int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, uint8_t **out, size_t *outlen,
-                char *err, size_t errlen);
+/// `tail` (`tail_len` bytes) is appended as it is: the Pixel Data element of a file opened with
+/// cdcm_open_memory_header, which then can only be written in its own transfer syntax.
+int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, const uint8_t *tail, size_t tail_len,
+                uint8_t **out, size_t *outlen, char *err, size_t errlen);
 
 /// Starts the disk write of a file's pages now (Linux sync_file_range), while the next files are
 /// worked on, instead of all at once at the batch's sync. A hint: errors show at that sync.

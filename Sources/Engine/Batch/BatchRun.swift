@@ -103,6 +103,8 @@ public final class BatchRun: @unchecked Sendable {
         processor.templates = settings.templates
         processor.maxBytes = settings.maxBytes
         processor.collectsSourceFacts = settings.deliveryCheck != nil
+        // Without redaction or export no frame is decoded: Pixel Data is copied as stored.
+        processor.keepsPixelsAsStored = settings.pixels == .off && settings.export == nil
         self.processor = processor
         verifier = try settings.deliveryCheck.map { check in
             var verifier = try Verifier(profile: processor.scrubber.profile)

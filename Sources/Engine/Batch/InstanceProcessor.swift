@@ -9,6 +9,9 @@ public struct InstanceProcessor: Sendable {
     public var maxBytes: UInt64 = DicomFile.defaultMaxBytes
     /// Read what the quality check needs from the source before changing it (Result.source).
     public var collectsSourceFacts = false
+    /// Leave Pixel Data unread and write it back as stored (`DicomFile.open(keepsPixelsAsStored:)`):
+    /// for a run that changes only headers and needs no decoded frame (no redaction, no export).
+    public var keepsPixelsAsStored = false
 
     public init(scrubber: HeaderScrubber) {
         self.scrubber = scrubber
@@ -31,12 +34,12 @@ public struct InstanceProcessor: Sendable {
     /// `proposals`: what an earlier pass over this file proposed, used as it is instead of proposing
     /// again (run's second pass adds the text the quality check read; see BatchRun).
     public func deidentify(path: String, rectangles: [PixelRect]? = nil, proposals given: [Proposal]? = nil) throws -> Result {
-        let file = try DicomFile.open(path: path, maxBytes: maxBytes)
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes, keepsPixelsAsStored: keepsPixelsAsStored && pixels != .clean)
         try Admission.check(file)
         var facts = collectsSourceFacts ? SourceFacts(collecting: file, path: path, profile: scrubber.profile) : nil
         var proposals: [Proposal] = []
         var redaction: RedactionOutcome?
-        let hasPixels = file.dataset.index(of: .pixelData) != nil
+        let hasPixels = file.hasPixelData
         if hasPixels && pixels == .clean {
             if let rectangles {
                 proposals = rectangles.map { Proposal(rect: $0, source: .manual, text: "", confidence: 100, reason: "reviewer") }

@@ -9,6 +9,13 @@ public final class DicomFile {
     /// The bytes the file was parsed from, when it was read whole (up to `memoryLimit`): the quality
     /// check compares an output with them instead of reading the source again.
     public internal(set) var sourceBytes: Data?
+    /// The top-level Pixel Data element in `sourceBytes`, tag to end of value, when it was kept as
+    /// stored rather than read (`keepsPixelsAsStored`): `encoded()` ends with these bytes as they
+    /// are. Nil when DCMTK read every element.
+    public private(set) var keptPixelData: Range<Int>?
+
+    /// True when the file has top-level Pixel Data, read or kept as stored.
+    public var hasPixelData: Bool { keptPixelData != nil || dataset.index(of: .pixelData) != nil }
 
     /// Files larger than this are refused before reading (a guard against runaway inputs).
     public static let defaultMaxBytes: UInt64 = 4 << 30
@@ -35,10 +42,14 @@ public final class DicomFile {
     /// Data included, so that a file cut off inside it fails here. Off, long values are read from
     /// the file when first used (and a cut-off value fails then): for a reader that looks at the
     /// header and compares the stored bytes itself, as the quality check does.
-    public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true) throws -> DicomFile {
+    /// `keepsPixelsAsStored`: a file read whole keeps its Pixel Data as stored when it is the
+    /// dataset's last element (see `keptPixelData`), for a caller that changes only the header
+    /// and writes the file in its own transfer syntax; its frames cannot be decoded then.
+    public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true,
+                            keepsPixelsAsStored: Bool = false) throws -> DicomFile {
         initialize()
         if let bytes = try readWhole(path: path, maxBytes: maxBytes) {
-            let file = try open(bytes: bytes)
+            let file = try open(bytes: bytes, keepsPixelsAsStored: keepsPixelsAsStored)
             file.sourceBytes = bytes
             return file
         }
@@ -61,9 +72,42 @@ public final class DicomFile {
         return DicomFile(handle: handle, hasPreamble: preamble != 0)
     }
 
-    /// Parses a whole file held in memory; every value is read now.
-    public static func open(bytes: Data) throws -> DicomFile {
-        try bytes.withUnsafeBytes { try open(bytes: $0) }
+    /// Parses a whole file held in memory; every value is read now. With `keepsPixelsAsStored`,
+    /// the Pixel Data is not read when it ends the file (see `open(path:)`); the file then keeps
+    /// `bytes` as its `sourceBytes`, which its output ends with.
+    public static func open(bytes: Data, keepsPixelsAsStored: Bool = false) throws -> DicomFile {
+        guard keepsPixelsAsStored else { return try bytes.withUnsafeBytes { try open(bytes: $0) } }
+        let file = try bytes.withUnsafeBytes { try openHeader(bytes: $0) }
+        if file.keptPixelData != nil { file.sourceBytes = bytes }
+        return file
+    }
+
+    /// DCMTK reads up to the top-level Pixel Data; when it is the file's last element, whole and
+    /// well formed (`PixelDataSpan.element`), it stays unread. Data Set Trailing Padding after it
+    /// is left out: it holds nothing, and every profile option removes it (X). Otherwise the file
+    /// is read whole, as `open(bytes:)` reads it.
+    static func openHeader(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
+        initialize()
+        var preamble: Int32 = 0
+        var offset = 0
+        var failure: EngineError?
+        let handle = withErrorBuffer { err, len in
+            let h = cdcm_open_memory_header(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
+                                            &offset, &preamble, err, len)
+            if h == nil { failure = EngineError(.malformed, String(cString: err)) }
+            return h
+        }
+        guard let handle else {
+            let text = failure?.message ?? "unreadable"
+            throw EngineError(Self.classify(text), text)
+        }
+        let file = DicomFile(handle: handle, hasPreamble: preamble != 0)
+        guard offset > 0 else { return file }
+        guard let span = PixelDataSpan.element(at: offset, in: bytes, transferSyntax: file.transferSyntax) else {
+            return try open(bytes: bytes)
+        }
+        file.keptPixelData = offset..<span.value.upperBound
+        return file
     }
 
     /// Parses a whole file held in memory (DCMTK copies what it keeps); every value is read now.
@@ -185,8 +229,14 @@ public final class DicomFile {
     public func encoded(transferSyntax: String? = nil) throws -> Data {
         var out: UnsafeMutablePointer<UInt8>?
         var count = 0
-        try withErrorBufferThrowing(.write) { err, len in
-            cdcm_encode(handle, transferSyntax, sourceBytes?.count ?? 0, &out, &count, err, len)
+        let source = sourceBytes ?? Data()
+        try source.withUnsafeBytes { raw in
+            // The Pixel Data kept as stored, from its tag to the end.
+            let tail = keptPixelData.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
+            try withErrorBufferThrowing(.write) { err, len in
+                cdcm_encode(handle, transferSyntax, source.count, tail?.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                            tail?.count ?? 0, &out, &count, err, len)
+            }
         }
         guard let out else { return Data() }
         return Data(bytesNoCopy: out, count: count, deallocator: .free)

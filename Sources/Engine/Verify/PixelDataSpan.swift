@@ -51,6 +51,59 @@ struct PixelDataSpan: Equatable {
         return nil
     }
 
+    /// The span of `file`'s top-level Pixel Data in `bytes`, the bytes it was parsed from: where its
+    /// header-only read stopped, or else located with the length DCMTK read. Nil without Pixel Data.
+    static func of(_ file: DicomFile, in bytes: UnsafeRawBufferPointer) -> PixelDataSpan? {
+        if let kept = file.keptPixelData {
+            return element(at: kept.lowerBound, in: bytes, transferSyntax: file.transferSyntax)
+        }
+        let dataset = file.dataset
+        guard let index = dataset.index(of: .pixelData) else { return nil }
+        let length = dataset.element(at: index).length
+        return locate(in: bytes, transferSyntax: file.transferSyntax,
+                      nativeLength: length == Int(undefinedLength) ? nil : length)
+    }
+
+    /// The Pixel Data element whose tag is at `offset`, when it is the last of `bytes` (but for Data
+    /// Set Trailing Padding): an even-length OB or OW value (any, in Implicit VR), or OB fragments,
+    /// that end exactly there, as DCMTK would write them again. Nil otherwise: such a file is read with its Pixel Data
+    /// (DicomFile.openHeader).
+    static func element(at offset: Int, in bytes: UnsafeRawBufferPointer, transferSyntax: String) -> PixelDataSpan? {
+        if transferSyntax == "1.2.840.10008.1.2.1.99" { return nil }
+        let bigEndian = transferSyntax == "1.2.840.10008.1.2.2"
+        let explicit = transferSyntax != "1.2.840.10008.1.2"
+        let tag: [UInt8] = bigEndian ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
+        let headerLength = explicit ? 12 : 8
+        guard offset >= 0, offset + headerLength <= bytes.count, (0..<4).allSatisfy({ bytes[offset + $0] == tag[$0] }) else { return nil }
+        if explicit {
+            guard bytes[offset + 4] == 0x4F, bytes[offset + 5] == 0x42 || bytes[offset + 5] == 0x57,
+                  bytes[offset + 6] == 0, bytes[offset + 7] == 0 else { return nil }
+        }
+        let length = uint32(bytes, at: offset + headerLength - 4, bigEndian: bigEndian)
+        let start = offset + headerLength
+        if length == undefinedLength {
+            // Encapsulated values are OB: DCMTK writes one read as OW (files with it exist) as OB.
+            guard !bigEndian, !explicit || bytes[offset + 5] == 0x42, let (fragments, end) = fragments(in: bytes, from: start),
+                  endsWithPadding(bytes, at: end, explicit: explicit, bigEndian: bigEndian) else { return nil }
+            return PixelDataSpan(value: start..<end, fragments: fragments)
+        }
+        // An odd length DCMTK would pad when it writes the value.
+        let end = start + Int(length)
+        guard length % 2 == 0, end <= bytes.count, endsWithPadding(bytes, at: end, explicit: explicit, bigEndian: bigEndian) else { return nil }
+        return PixelDataSpan(value: start..<end, fragments: [])
+    }
+
+    /// True when `bytes` end at `end`, or after one Data Set Trailing Padding element (FFFC,FFFC) there.
+    static func endsWithPadding(_ bytes: UnsafeRawBufferPointer, at end: Int, explicit: Bool, bigEndian: Bool) -> Bool {
+        if end == bytes.count { return true }
+        let headerLength = explicit ? 12 : 8
+        let tag: [UInt8] = bigEndian ? [0xFF, 0xFC, 0xFF, 0xFC] : [0xFC, 0xFF, 0xFC, 0xFF]
+        guard end + headerLength <= bytes.count, (0..<4).allSatisfy({ bytes[end + $0] == tag[$0] }) else { return false }
+        if explicit { guard bytes[end + 4] == 0x4F, bytes[end + 5] == 0x42, bytes[end + 6] == 0, bytes[end + 7] == 0 else { return false } }
+        let length = uint32(bytes, at: end + headerLength - 4, bigEndian: bigEndian)
+        return length != undefinedLength && end + headerLength + Int(length) == bytes.count
+    }
+
     /// OB, OW, OD, OF, OL, OV, UN: the VRs Pixel Data can have, as their two bytes.
     static let binaryVRs: [UInt16] = ["OB", "OW", "OD", "OF", "OL", "OV", "UN"].map { vr in
         let b = Array(vr.utf8)

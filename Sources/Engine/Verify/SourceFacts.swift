@@ -96,7 +96,7 @@ public struct SourceFacts: Sendable {
             identifiers.addDate(birth)
             if birth.count == 8 { dates[birth] = .patientBirthDate }
         }
-        if dataset.index(of: .pixelData) != nil, let info = try? file.pixelInfo() {
+        if file.hasPixelData, let info = try? file.pixelInfo() {
             geometry = Geometry(rows: info.rows, columns: info.columns, frames: info.frames,
                                 samplesPerPixel: info.samplesPerPixel, bitsAllocated: info.bitsAllocated,
                                 bitsStored: info.bitsStored, isSigned: info.isSigned)

@@ -195,13 +195,7 @@ extension Verifier {
     /// elements DCMTK read hides in bytes no element accounts for (preamble, a damaged tail).
     private func scanBytes(_ bytes: UnsafeRawBufferPointer, file: DicomFile, needles: ValueNeedles, walkCounts: [Int],
                            into result: inout Verification) {
-        let dataset = file.dataset
-        let native = dataset.index(of: .pixelData).flatMap { index -> Int? in
-            let element = dataset.element(at: index)
-            return element.length == Int(PixelDataSpan.undefinedLength) ? nil : element.length
-        }
-        let span = dataset.index(of: .pixelData) == nil ? nil
-            : PixelDataSpan.locate(in: bytes, transferSyntax: file.transferSyntax, nativeLength: native)
+        let span = PixelDataSpan.of(file, in: bytes)
         var ranges = [0..<bytes.count]
         if let span { ranges = [0..<span.value.lowerBound, span.value.upperBound..<bytes.count] }
         var rawCounts = [Int](repeating: 0, count: needles.needles.count)

@@ -8,7 +8,7 @@ extension Verifier {
         if (dataset.string(.sopClassUID) ?? "") != facts.sopClassUID {
             result.findings.append(VerificationFinding(kind: .sopClassChanged, location: Tag.sopClassUID.description))
         }
-        guard dataset.index(of: .pixelData) != nil else {
+        guard file.hasPixelData else {
             if facts.geometry != nil { result.findings.append(VerificationFinding(kind: .geometryChanged, location: Tag.pixelData.description)) }
             return
         }
@@ -21,6 +21,23 @@ extension Verifier {
         if facts.geometry == nil { result.findings.append(VerificationFinding(kind: .geometryChanged, location: Tag.pixelData.description)) }
         let unchanged = sameGeometry && storedPixelsEqual(bytes, file: file, facts: facts)
         guard frames == .all || !unchanged || pixels == .ocr else { return }
+        if file.keptPixelData != nil {
+            // Pixel Data read only as stored, and not the source's: its frames are read now.
+            guard let bytes, let whole = try? DicomFile.open(bytes: bytes) else {
+                result.findings.append(VerificationFinding(kind: .unreadable, location: Tag.pixelData.description))
+                return
+            }
+            return checkFrames(whole, info: info, sameGeometry: sameGeometry, unchanged: unchanged, subject: subject, into: &result)
+        }
+        checkFrames(file, info: info, sameGeometry: sameGeometry, unchanged: unchanged, subject: subject, into: &result)
+    }
+
+    /// Every frame decoded, compared with the source's where the stored pixels differ, and read
+    /// by OCR when asked.
+    private func checkFrames(_ file: DicomFile, info: PixelInfo, sameGeometry: Bool, unchanged: Bool, subject: Subject,
+                             into result: inout Verification) {
+        let facts = subject.source
+        let dataset = file.dataset
 
         // The source is read again only to compare changed pixels, or to look for what detection saw.
         var source: (file: DicomFile, info: PixelInfo)?
@@ -89,11 +106,7 @@ extension Verifier {
 
     private func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer, file: DicomFile, source: UnsafeRawBufferPointer,
                                    facts: SourceFacts) -> Bool {
-        let dataset = file.dataset
-        let native = dataset.index(of: .pixelData).map { dataset.element(at: $0).length }
-        guard let out = PixelDataSpan.locate(in: bytes, transferSyntax: file.transferSyntax,
-                                             nativeLength: native == Int(PixelDataSpan.undefinedLength) ? nil : native),
-              let inn = PixelDataSpan.locate(in: source, transferSyntax: facts.transferSyntax, nativeLength: nil),
+        guard let out = PixelDataSpan.of(file, in: bytes), let inn = PixelDataSpan.locate(in: source, transferSyntax: facts.transferSyntax, nativeLength: nil),
               out.value.count == inn.value.count else { return false }
         return memcmp(bytes.baseAddress! + out.value.lowerBound, source.baseAddress! + inn.value.lowerBound, out.value.count) == 0
     }

@@ -76,7 +76,10 @@ public struct Verifier: Sendable {
         checkName(subject, identifiers: identifiers, needles: needles, into: &result)
         switch subject.output {
         case .bytes(let data):
-            guard let file = try? DicomFile.open(bytes: data) else { return Self.unreadable(result) }
+            // A check that decodes no unchanged frame reads no unchanged Pixel Data either: it
+            // compares the stored bytes with the source's (storedPixelsEqual).
+            let headerOnly = frames == .whereChanged && pixels == .off
+            guard let file = try? DicomFile.open(bytes: data, keepsPixelsAsStored: headerOnly) else { return Self.unreadable(result) }
             data.withUnsafeBytes { raw in
                 check(file, bytes: raw, subject: subject, identifiers: identifiers, needles: needles, into: &result)
             }
