@@ -106,7 +106,8 @@ extension Verifier {
 
     private func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer, file: DicomFile, source: UnsafeRawBufferPointer,
                                    facts: SourceFacts) -> Bool {
-        guard let out = PixelDataSpan.of(file, in: bytes), let inn = PixelDataSpan.locate(in: source, transferSyntax: facts.transferSyntax, nativeLength: nil),
+        guard let out = PixelDataSpan.of(file, in: bytes),
+              let inn = PixelDataSpan.locate(in: source, transferSyntax: facts.transferSyntax, nativeLength: nil),
               out.value.count == inn.value.count else { return false }
         return memcmp(bytes.baseAddress! + out.value.lowerBound, source.baseAddress! + inn.value.lowerBound, out.value.count) == 0
     }
