@@ -163,6 +163,28 @@ size_t pixelElementStart(const uint8_t *bytes, size_t len, size_t stop, E_Transf
     return stop - header;
 }
 
+// Parses `len` bytes held in memory, up to the main dataset's first element at or above `stopAt`
+// (DCM_UndefinedTagKey: all of them); `*stop` receives where DCMTK stopped reading.
+cdcm_file *readMemory(const uint8_t *bytes, size_t len, const DcmTagKey &stopAt, size_t *stop, int *has_preamble,
+                      char *err, size_t errlen) {
+    if (has_preamble != nullptr) *has_preamble = 0;
+    if (bytes == nullptr && len > 0) { fail(err, errlen, "no bytes"); return nullptr; }
+    bool preamble = false;
+    if (!looksLikeDICOM(bytes, len, preamble, err, errlen)) return nullptr;
+
+    cdcm_file *file = new cdcm_file;
+    DcmInputBufferStream stream;
+    stream.setBuffer(bytes, offile_off_t(len));
+    stream.setEos();
+    file->format.transferInit();
+    OFCondition cond = file->format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, stopAt);
+    file->format.transferEnd();
+    // A buffer stream asks for more data where a file would have ended: the bytes end early.
+    if (cond == EC_StreamNotifyClient) cond = EC_EndOfStream;
+    if (stop != nullptr) *stop = size_t(stream.tell());
+    return admitParsed(file, cond, preamble, has_preamble, err, errlen);
+}
+
 } // namespace
 
 extern "C" {
@@ -201,48 +223,20 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *ha
 }
 
 cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble, char *err, size_t errlen) {
-    if (has_preamble != nullptr) *has_preamble = 0;
-    if (bytes == nullptr && len > 0) { fail(err, errlen, "no bytes"); return nullptr; }
-    bool preamble = false;
-    if (!looksLikeDICOM(bytes, len, preamble, err, errlen)) return nullptr;
-
-    cdcm_file *file = new cdcm_file;
-    DcmInputBufferStream stream;
-    stream.setBuffer(bytes, offile_off_t(len));
-    stream.setEos();
-    file->format.transferInit();
-    OFCondition cond = file->format.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-    file->format.transferEnd();
-    // A buffer stream asks for more data where a file would have ended: the bytes end early.
-    if (cond == EC_StreamNotifyClient) cond = EC_EndOfStream;
-    return admitParsed(file, cond, preamble, has_preamble, err, errlen);
+    return readMemory(bytes, len, DCM_UndefinedTagKey, nullptr, has_preamble, err, errlen);
 }
 
 cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
                                    char *err, size_t errlen) {
     if (pixel_offset != nullptr) *pixel_offset = 0;
-    if (has_preamble != nullptr) *has_preamble = 0;
-    if (bytes == nullptr && len > 0) { fail(err, errlen, "no bytes"); return nullptr; }
-    bool preamble = false;
-    if (!looksLikeDICOM(bytes, len, preamble, err, errlen)) return nullptr;
-
-    cdcm_file *file = new cdcm_file;
-    DcmInputBufferStream stream;
-    stream.setBuffer(bytes, offile_off_t(len));
-    stream.setEos();
-    file->format.transferInit();
-    OFCondition cond = file->format.readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
-    file->format.transferEnd();
-    if (cond == EC_StreamNotifyClient) cond = EC_EndOfStream;
-    const size_t stop = size_t(stream.tell());
-    file = admitParsed(file, cond, preamble, has_preamble, err, errlen);
+    size_t stop = 0;
+    cdcm_file *file = readMemory(bytes, len, DCM_PixelData, &stop, has_preamble, err, errlen);
     if (file == nullptr) return nullptr;
     DcmDataset *ds = file->format.getDataset();
     const size_t start = pixelElementStart(bytes, len, stop, ds->getOriginalXfer());
     // A group length of 7FE0 would be recalculated without the value that is not here.
     DcmElement *groupLength = nullptr;
-    const bool hasGroupLength = ds->findAndGetElement(DcmTagKey(0x7FE0, 0x0000), groupLength, OFFalse).good();
-    if (start != 0 && !hasGroupLength && ds->findAndGetElement(DCM_PixelData, groupLength, OFFalse).bad()) {
+    if (start != 0 && ds->findAndGetElement(DcmTagKey(0x7FE0, 0x0000), groupLength, OFFalse).bad()) {
         file->pixelOffset = start;
         if (pixel_offset != nullptr) *pixel_offset = start;
         return file;

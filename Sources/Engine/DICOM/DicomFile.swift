@@ -13,6 +13,8 @@ public final class DicomFile {
     /// stored rather than read (`keepsPixelsAsStored`): `encoded()` ends with these bytes as they
     /// are. Nil when DCMTK read every element.
     public private(set) var keptPixelData: Range<Int>?
+    /// Its value and fragments, as the header-only read found them.
+    private(set) var keptSpan: PixelDataSpan?
 
     /// True when the file has top-level Pixel Data, read or kept as stored.
     public var hasPixelData: Bool { keptPixelData != nil || dataset.index(of: .pixelData) != nil }
@@ -58,15 +60,21 @@ public final class DicomFile {
 
     /// DCMTK reads `path` itself (large and deflated files).
     static func openFile(path: String, maxBytes: UInt64, loadsAllValues: Bool) throws -> DicomFile {
+        try opened { preamble, err, len in cdcm_open(path, maxBytes, loadsAllValues ? 1 : 0, preamble, err, len) }
+    }
+
+    /// The file one of the facade's open calls returns (given where to put "has a preamble" and
+    /// the error buffer), or its reason as an EngineError.
+    private static func opened(_ open: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<CChar>, Int) -> OpaquePointer?) throws -> DicomFile {
         var preamble: Int32 = 0
-        var failure: EngineError?
+        var failure = ""
         let handle = withErrorBuffer { err, len in
-            let h = cdcm_open(path, maxBytes, loadsAllValues ? 1 : 0, &preamble, err, len)
-            if h == nil { failure = EngineError(.malformed, String(cString: err)) }
+            let h = open(&preamble, err, len)
+            if h == nil { failure = String(cString: err) }
             return h
         }
         guard let handle else {
-            let text = failure?.message ?? "unreadable"
+            let text = failure.isEmpty ? "unreadable" : failure
             throw EngineError(Self.classify(text), text)
         }
         return DicomFile(handle: handle, hasPreamble: preamble != 0)
@@ -88,24 +96,15 @@ public final class DicomFile {
     /// is read whole, as `open(bytes:)` reads it.
     static func openHeader(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
         initialize()
-        var preamble: Int32 = 0
         var offset = 0
-        var failure: EngineError?
-        let handle = withErrorBuffer { err, len in
-            let h = cdcm_open_memory_header(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
-                                            &offset, &preamble, err, len)
-            if h == nil { failure = EngineError(.malformed, String(cString: err)) }
-            return h
+        let file = try opened { preamble, err, len in
+            cdcm_open_memory_header(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, preamble, err, len)
         }
-        guard let handle else {
-            let text = failure?.message ?? "unreadable"
-            throw EngineError(Self.classify(text), text)
-        }
-        let file = DicomFile(handle: handle, hasPreamble: preamble != 0)
         guard offset > 0 else { return file }
         guard let span = PixelDataSpan.element(at: offset, in: bytes, transferSyntax: file.transferSyntax) else {
             return try open(bytes: bytes)
         }
+        file.keptSpan = span
         file.keptPixelData = offset..<span.value.upperBound
         return file
     }
@@ -113,18 +112,9 @@ public final class DicomFile {
     /// Parses a whole file held in memory (DCMTK copies what it keeps); every value is read now.
     public static func open(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
         initialize()
-        var preamble: Int32 = 0
-        var failure: EngineError?
-        let handle = withErrorBuffer { err, len in
-            let h = cdcm_open_memory(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &preamble, err, len)
-            if h == nil { failure = EngineError(.malformed, String(cString: err)) }
-            return h
+        return try opened { preamble, err, len in
+            cdcm_open_memory(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, preamble, err, len)
         }
-        guard let handle else {
-            let text = failure?.message ?? "unreadable"
-            throw EngineError(Self.classify(text), text)
-        }
-        return DicomFile(handle: handle, hasPreamble: preamble != 0)
     }
 
     /// The file's bytes when it is a regular file no larger than `memoryLimit`, read with one

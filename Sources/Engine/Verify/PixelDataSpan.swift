@@ -13,16 +13,30 @@ struct PixelDataSpan: Equatable {
 
     static let undefinedLength: UInt32 = 0xFFFF_FFFF
 
+    /// How a transfer syntax writes the Pixel Data element's header; nil for deflated files, whose
+    /// bytes are compressed.
+    struct Encoding {
+        let bigEndian: Bool
+        let explicit: Bool
+        /// (7FE0,0010) in its byte order.
+        let tag: [UInt8]
+        var headerLength: Int { explicit ? 12 : 8 }
+
+        init?(_ transferSyntax: String) {
+            if transferSyntax == "1.2.840.10008.1.2.1.99" { return nil }
+            bigEndian = transferSyntax == "1.2.840.10008.1.2.2"
+            explicit = transferSyntax != "1.2.840.10008.1.2"
+            tag = bigEndian ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
+        }
+    }
+
     /// The first Pixel Data element header whose value ends where the dataset can end: at the end
     /// of the file or before an element of a group at or above 7FE0 (not an item delimiter), with
     /// the length DCMTK read (`nativeLength`) when native. Nil when none fits (deflated files,
     /// damage): then the caller scans every byte.
     static func locate(in bytes: UnsafeRawBufferPointer, transferSyntax: String, nativeLength: Int?) -> PixelDataSpan? {
-        if transferSyntax == "1.2.840.10008.1.2.1.99" { return nil } // deflated: the bytes are compressed
-        let bigEndian = transferSyntax == "1.2.840.10008.1.2.2"
-        let explicit = transferSyntax != "1.2.840.10008.1.2"
-        let tag: [UInt8] = bigEndian ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
-        let headerLength = explicit ? 12 : 8
+        guard let encoding = Encoding(transferSyntax) else { return nil }
+        let (bigEndian, explicit, tag, headerLength) = (encoding.bigEndian, encoding.explicit, encoding.tag, encoding.headerLength)
         guard let base = bytes.baseAddress else { return nil }
         var i = 0
         while i + headerLength <= bytes.count {
@@ -51,12 +65,10 @@ struct PixelDataSpan: Equatable {
         return nil
     }
 
-    /// The span of `file`'s top-level Pixel Data in `bytes`, the bytes it was parsed from: where its
-    /// header-only read stopped, or else located with the length DCMTK read. Nil without Pixel Data.
+    /// The span of `file`'s top-level Pixel Data in `bytes`, the bytes it was parsed from: the one its
+    /// header-only read checked, or else located with the length DCMTK read. Nil without Pixel Data.
     static func of(_ file: DicomFile, in bytes: UnsafeRawBufferPointer) -> PixelDataSpan? {
-        if let kept = file.keptPixelData {
-            return element(at: kept.lowerBound, in: bytes, transferSyntax: file.transferSyntax)
-        }
+        if let kept = file.keptSpan { return kept }
         let dataset = file.dataset
         guard let index = dataset.index(of: .pixelData) else { return nil }
         let length = dataset.element(at: index).length
@@ -69,11 +81,8 @@ struct PixelDataSpan: Equatable {
     /// that end exactly there, as DCMTK would write them again. Nil otherwise: such a file is read with its Pixel Data
     /// (DicomFile.openHeader).
     static func element(at offset: Int, in bytes: UnsafeRawBufferPointer, transferSyntax: String) -> PixelDataSpan? {
-        if transferSyntax == "1.2.840.10008.1.2.1.99" { return nil }
-        let bigEndian = transferSyntax == "1.2.840.10008.1.2.2"
-        let explicit = transferSyntax != "1.2.840.10008.1.2"
-        let tag: [UInt8] = bigEndian ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
-        let headerLength = explicit ? 12 : 8
+        guard let encoding = Encoding(transferSyntax) else { return nil }
+        let (bigEndian, explicit, tag, headerLength) = (encoding.bigEndian, encoding.explicit, encoding.tag, encoding.headerLength)
         guard offset >= 0, offset + headerLength <= bytes.count, (0..<4).allSatisfy({ bytes[offset + $0] == tag[$0] }) else { return nil }
         if explicit {
             guard bytes[offset + 4] == 0x4F, bytes[offset + 5] == 0x42 || bytes[offset + 5] == 0x57,
