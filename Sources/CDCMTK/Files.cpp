@@ -6,9 +6,13 @@
 #include "dcmtk/dcmdata/dcwcache.h"
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <vector>
 
 using namespace shim;
 
@@ -226,8 +230,8 @@ cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble,
     return readMemory(bytes, len, DCM_UndefinedTagKey, nullptr, has_preamble, err, errlen);
 }
 
-cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
-                                   char *err, size_t errlen) {
+cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+                                         char *err, size_t errlen) {
     if (pixel_offset != nullptr) *pixel_offset = 0;
     size_t stop = 0;
     cdcm_file *file = readMemory(bytes, len, DCM_PixelData, &stop, has_preamble, err, errlen);
@@ -242,6 +246,13 @@ cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pix
         return file;
     }
     delete file;
+    fail(err, errlen, "no usable Pixel Data element in the bytes read");
+    return nullptr;
+}
+
+cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+                                   char *err, size_t errlen) {
+    if (cdcm_file *file = cdcm_open_memory_until_pixels(bytes, len, pixel_offset, has_preamble, err, errlen)) return file;
     return cdcm_open_memory(bytes, len, has_preamble, err, errlen);
 }
 
@@ -364,6 +375,35 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
     }
     *out = buffer;
     *outlen = used;
+    return 0;
+}
+
+int cdcm_copy_range(int in_fd, uint64_t offset, uint64_t length, int out_fd) {
+    off_t at = off_t(offset);
+    uint64_t left = length;
+    // sendfile copies between the two files' page caches inside the kernel; where it is refused
+    // (some file systems), the value goes through a buffer.
+    while (left > 0) {
+        const ssize_t n = sendfile(out_fd, in_fd, &at, size_t(std::min<uint64_t>(left, 1u << 30)));
+        if (n > 0) { left -= uint64_t(n); continue; }
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) return EIO; // the source ends early
+        if (errno != EINVAL && errno != ENOSYS) return errno;
+        std::vector<uint8_t> buffer(std::min<uint64_t>(left, 1u << 20));
+        while (left > 0) {
+            const ssize_t r = pread(in_fd, buffer.data(), size_t(std::min<uint64_t>(left, buffer.size())), at);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) return r == 0 ? EIO : errno;
+            for (ssize_t done = 0; done < r;) {
+                const ssize_t w = write(out_fd, buffer.data() + done, size_t(r - done));
+                if (w < 0 && errno == EINTR) continue;
+                if (w <= 0) return w == 0 ? EIO : errno;
+                done += w;
+            }
+            at += r;
+            left -= uint64_t(r);
+        }
+    }
     return 0;
 }
 

@@ -44,38 +44,40 @@ func aHeaderOnlyReadWritesTheSameBytesAsAWholeRead(name: String) throws {
     #expect(try DicomFile.open(path: Fixtures.pydicom("image_dfl.dcm"), keepsPixelsAsStored: true).keptPixelData == nil)
 }
 
-/// A small image written by DCMTK, with `extra` elements put after its Pixel Data or beside it.
-private func image(_ extra: (DicomItem) throws -> Void = { _ in }) throws -> Data {
+/// A small image written by DCMTK (4x4, 8 bits unless told), with `extra` elements put after its
+/// Pixel Data or beside it.
+func smallImage(rows: Int = 4, columns: Int = 4, instance: String = "1.2.3.4.5.6.7",
+                _ extra: (DicomItem) throws -> Void = { _ in }) throws -> Data {
     let file = DicomFile.makeNew()
     let d = file.dataset
     try d.put(.sopClassUID, "1.2.840.10008.5.1.4.1.1.7", vr: "UI")
-    try d.put(.sopInstanceUID, "1.2.3.4.5.6.7", vr: "UI")
+    try d.put(.sopInstanceUID, instance, vr: "UI")
     try d.put(.patientName, "KOWALSKI^JAN", vr: "PN")
-    for (tag, value) in [(Tag(0x0028, 0x0002), 1), (Tag(0x0028, 0x0010), 4), (Tag(0x0028, 0x0011), 4),
+    for (tag, value) in [(Tag(0x0028, 0x0002), 1), (Tag(0x0028, 0x0010), rows), (Tag(0x0028, 0x0011), columns),
                          (Tag(0x0028, 0x0100), 8), (Tag(0x0028, 0x0101), 8), (Tag(0x0028, 0x0103), 0)] {
-        try d.put(tag, bytes: [UInt8(value), 0], vr: "US")
+        try d.put(tag, bytes: [UInt8(value & 0xFF), UInt8(value >> 8)], vr: "US")
     }
     try d.put(Tag(0x0028, 0x0004), "MONOCHROME2", vr: "CS")
-    try d.put(.pixelData, bytes: (0..<16).map { UInt8($0 * 9) }, vr: "OB")
+    try d.put(.pixelData, bytes: (0..<rows * columns).map { UInt8(truncatingIfNeeded: $0 * 9) }, vr: "OB")
     try extra(d)
     return try file.encoded()
 }
 
 @Test func elementsAfterThePixelDataOrItsGroupLengthMakeAWholeRead() throws {
-    let plain = try DicomFile.open(bytes: try image(), keepsPixelsAsStored: true)
+    let plain = try DicomFile.open(bytes: try smallImage(), keepsPixelsAsStored: true)
     #expect(plain.keptPixelData != nil)
     // An element after Pixel Data (a digital signature, a private one) would be lost: the file is read whole.
-    let followed = try image { try $0.put(Tag(0xFFFA, 0xFFFA), bytes: [0, 0, 0, 0], vr: "OB") }
+    let followed = try smallImage { try $0.put(Tag(0xFFFA, 0xFFFA), bytes: [0, 0, 0, 0], vr: "OB") }
     let read = try DicomFile.open(bytes: followed, keepsPixelsAsStored: true)
     #expect(read.keptPixelData == nil && read.dataset.index(of: .pixelData) != nil)
     #expect(try read.encoded() == DicomFile.open(bytes: followed).encoded())
     // Trailing padding holds nothing and the profile removes it: the Pixel Data before it is kept, without it.
-    let padded = try image { try $0.put(Tag(0xFFFC, 0xFFFC), bytes: [1, 2, 3, 4], vr: "OB") }
+    let padded = try smallImage { try $0.put(Tag(0xFFFC, 0xFFFC), bytes: [1, 2, 3, 4], vr: "OB") }
     let trimmed = try DicomFile.open(bytes: padded, keepsPixelsAsStored: true)
     #expect(trimmed.keptPixelData?.upperBound == padded.count - 16)
     #expect(try trimmed.encoded() == padded.prefix(padded.count - 16))
     // A group length of 7FE0 counts the value: written again without it, it would be wrong.
-    let counted = try image { try $0.put(Tag(0x7FE0, 0x0000), bytes: [24, 0, 0, 0], vr: "UL") }
+    let counted = try smallImage { try $0.put(Tag(0x7FE0, 0x0000), bytes: [24, 0, 0, 0], vr: "UL") }
     #expect(try DicomFile.open(bytes: counted, keepsPixelsAsStored: true).keptPixelData == nil)
     #expect(try DicomFile.open(path: Fixtures.pydicom("ExplVR_BigEnd.dcm"), keepsPixelsAsStored: true).keptPixelData == nil)
     // Encapsulated Pixel Data read as OW is written as OB by DCMTK: read whole, so that both ways agree.

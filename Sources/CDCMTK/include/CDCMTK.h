@@ -60,6 +60,11 @@ cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble,
 /// (no Pixel Data, a group length for it, or elements after it that a header-only read would lose).
 cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
                                    char *err, size_t errlen);
+/// Like cdcm_open_memory_header, but never reads the bytes whole: NULL (with a reason) unless DCMTK
+/// stopped at a usable top-level Pixel Data element. For bytes that may be only the start of a
+/// file, whose Pixel Data value the caller leaves where it is.
+cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+                                         char *err, size_t errlen);
 /// An empty file with an empty meta header and dataset, for writing new objects (test data).
 cdcm_file *cdcm_new(void);
 void cdcm_close(cdcm_file *file);
@@ -84,6 +89,10 @@ int cdcm_encode(cdcm_file *file, const char *transfer_syntax, size_t size_hint, 
 /// Starts the disk write of a file's pages now (Linux sync_file_range), while the next files are
 /// worked on, instead of all at once at the batch's sync. A hint: errors show at that sync.
 void cdcm_start_writeback(int fd);
+
+/// Appends `length` bytes of `in_fd` from `offset` to `out_fd` (at its position), copied by the
+/// kernel (sendfile) where it can. 0, or an errno; EIO when `in_fd` ends first.
+int cdcm_copy_range(int in_fd, uint64_t offset, uint64_t length, int out_fd);
 
 
 // MARK: walking

@@ -62,13 +62,28 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes `data` and then the source's Pixel Data value, copied from the source file, to
+    /// `path` atomically; fails, writing nothing, when the source changed since it was opened.
+    static func write(_ data: Data, then value: StoredValue, to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
+        try write(to: path, mode: mode, durable: durable, startsWriteback: data.count + value.range.count >= writebackFrom) { fd in
+            guard data.withUnsafeBytes({ writeAll(fd, $0) }) else { return false }
+            try value.copy(to: fd)
+            return true
+        }
+    }
+
     /// Writes what `fill` writes to the descriptor (false: it failed) to `path` atomically.
     static func write(to path: String, mode: mode_t = 0o644, durable: Bool = true, startsWriteback: Bool = true,
-                      _ fill: (Int32) -> Bool) throws {
+                      _ fill: (Int32) throws -> Bool) throws {
         let temporary = temporaryPath(for: path)
         let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw EngineError(.write, "cannot create an output file (errno \(errno))") }
-        let ok = fill(fd)
+        let ok: Bool
+        do { ok = try fill(fd) } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
         fchmod(fd, mode)
         if ok && !durable && startsWriteback { cdcm_start_writeback(fd) }
         let closed = close(fd) == 0

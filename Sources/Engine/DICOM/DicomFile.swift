@@ -15,6 +15,9 @@ public final class DicomFile {
     public private(set) var keptPixelData: Range<Int>?
     /// Its value and fragments, as the header-only read found them.
     private(set) var keptSpan: PixelDataSpan?
+    /// The kept Pixel Data's value when it was left in the source file, not read: `sourceBytes`
+    /// then hold the file only up to it, and `keptPixelData` only its element header.
+    public private(set) var storedValue: StoredValue?
 
     /// True when the file has top-level Pixel Data, read or kept as stored.
     public var hasPixelData: Bool { keptPixelData != nil || dataset.index(of: .pixelData) != nil }
@@ -47,15 +50,65 @@ public final class DicomFile {
     /// `keepsPixelsAsStored`: a file read whole keeps its Pixel Data as stored when it is the
     /// dataset's last element (see `keptPixelData`), for a caller that changes only the header
     /// and writes the file in its own transfer syntax; its frames cannot be decoded then.
+    /// From `valueLeftInFileFrom` bytes, a file kept as stored is read only up to its Pixel Data
+    /// when native samples end it: see `openLeavingValue`.
     public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true,
                             keepsPixelsAsStored: Bool = false) throws -> DicomFile {
+        try open(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues, keepsPixelsAsStored: keepsPixelsAsStored,
+                 leavesValueFrom: valueLeftInFileFrom)
+    }
+
+    /// Files from this size, read with their Pixel Data kept, are read `headerPrefix` bytes first.
+    static let valueLeftInFileFrom = 48 << 10
+    static let headerPrefix = 16 << 10
+
+    static func open(path: String, maxBytes: UInt64, loadsAllValues: Bool, keepsPixelsAsStored: Bool,
+                     leavesValueFrom: Int, prefix: Int = headerPrefix) throws -> DicomFile {
         initialize()
-        if let bytes = try readWhole(path: path, maxBytes: maxBytes) {
-            let file = try open(bytes: bytes, keepsPixelsAsStored: keepsPixelsAsStored)
-            file.sourceBytes = bytes
+        let source = try SourceFile(path: path, maxBytes: maxBytes)
+        guard source.size <= memoryLimit else {
+            return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
+        }
+        if keepsPixelsAsStored && source.size >= leavesValueFrom,
+           let file = try openLeavingValue(source, prefix: min(prefix, source.size)) {
             return file
         }
-        return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
+        let bytes = try source.read(0..<source.size)
+        // DCMTK inflates a deflated dataset only from a file.
+        if bytes.withUnsafeBytes(Self.isDeflated) { return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues) }
+        let file = try open(bytes: bytes, keepsPixelsAsStored: keepsPixelsAsStored)
+        file.sourceBytes = bytes
+        return file
+    }
+
+    /// Reads the first `prefix` bytes of `source`; when DCMTK stops in them at a top-level Pixel
+    /// Data element with a native value that ends the file (or Data Set Trailing Padding does), the
+    /// value stays in the file (`storedValue`): a header-only output needs it only to copy. Nil
+    /// when the header is longer, the value encapsulated, or anything else: the file is read whole.
+    private static func openLeavingValue(_ source: SourceFile, prefix: Int) throws -> DicomFile? {
+        let head = try source.read(0..<prefix)
+        guard head.count == prefix, !head.withUnsafeBytes(Self.isDeflated) else { return nil }
+        return try head.withUnsafeBytes { raw -> DicomFile? in
+            var offset = 0
+            guard let file = try? opened({ preamble, err, len in
+                cdcm_open_memory_until_pixels(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &offset, preamble, err, len)
+            }), let value = PixelDataSpan.nativeValue(at: offset, in: raw, transferSyntax: file.transferSyntax) else { return nil }
+            let end = value.lowerBound + value.length
+            guard end <= source.size else { return nil }
+            if end < source.size {
+                // Only trailing padding may follow; it is left out, as a whole read leaves it out.
+                guard source.size - end <= 64 << 10 else { return nil }
+                let rest = try source.read(end..<source.size)
+                guard rest.count == source.size - end, rest.withUnsafeBytes({
+                    PixelDataSpan.endsWithPadding($0, at: 0, explicit: value.encoding.explicit, bigEndian: value.encoding.bigEndian)
+                }) else { return nil }
+            }
+            file.sourceBytes = head
+            file.keptPixelData = offset..<value.lowerBound
+            file.keptSpan = PixelDataSpan(value: value.lowerBound..<end, fragments: [])
+            file.storedValue = StoredValue(file: source, range: value.lowerBound..<end)
+            return file
+        }
     }
 
     /// DCMTK reads `path` itself (large and deflated files).
@@ -117,32 +170,22 @@ public final class DicomFile {
         }
     }
 
-    /// The file's bytes when it is a regular file no larger than `memoryLimit`, read with one
-    /// open, fstat and read; nil for a larger one (DCMTK reads it). The size limit and the kind
-    /// of file are checked here as cdcm_open checks them, with the same reasons.
-    static func readWhole(path: String, maxBytes: UInt64) throws -> Data? {
-        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw EngineError(.io, "cannot read file") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw EngineError(.io, "cannot read file") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw EngineError(.malformed, "not a regular file") }
-        let size = Int(info.st_size)
-        if maxBytes != 0 && UInt64(size) > maxBytes { throw EngineError(.tooLarge, "file is larger than the size limit") }
-        guard size <= memoryLimit else { return nil }
-        // Read into memory not zeroed first (Data(count:) wrote every byte once before read did).
-        guard let buffer = malloc(max(size, 1)) else { throw EngineError(.io, "cannot read file") }
+    /// An output read by the check: `bytes` end with the Pixel Data element's header, and the value
+    /// that follows it in the file is `value`, the source's, left there (see `storedValue`).
+    static func open(bytes: UnsafeRawBufferPointer, followedBy value: StoredValue) throws -> DicomFile {
+        initialize()
         var offset = 0
-        while offset < size {
-            let n = Foundation.read(fd, buffer + offset, size - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { free(buffer); throw EngineError(.io, "cannot read file") }
-            if n == 0 { break }
-            offset += n
+        let file = try opened { preamble, err, len in
+            cdcm_open_memory_until_pixels(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, preamble, err, len)
         }
-        // A file cut while it was read is parsed as what was read, and fails there.
-        let data = Data(bytesNoCopy: buffer, count: offset, deallocator: .free)
-        return data.withUnsafeBytes(Self.isDeflated) ? nil : data
+        guard let found = PixelDataSpan.nativeValue(at: offset, in: bytes, transferSyntax: file.transferSyntax),
+              found.lowerBound == bytes.count, found.length == value.range.count else {
+            throw EngineError(.malformed, "the Pixel Data element does not end the header written before its value")
+        }
+        file.keptPixelData = offset..<bytes.count
+        file.keptSpan = PixelDataSpan(value: bytes.count..<bytes.count + found.length, fragments: [])
+        file.storedValue = value
+        return file
     }
 
     static let deflatedTransferSyntax = "1.2.840.10008.1.2.1.99"
@@ -200,6 +243,9 @@ public final class DicomFile {
         case bytes(Data)
         /// A complete temporary file that is renamed into place once the check passed it.
         case file(String)
+        /// The bytes up to the Pixel Data value, then the source's value (`storedValue`), which
+        /// the writer copies from the source file.
+        case bytesThenValue(Data, StoredValue)
     }
 
     /// True when the file is written from memory: it was read whole, and its Pixel Data (perhaps
@@ -217,6 +263,13 @@ public final class DicomFile {
 
     /// What `write` writes: the whole file, in `transferSyntax` (nil: as read), with an all-zero preamble.
     public func encoded(transferSyntax: String? = nil) throws -> Data {
+        var bytes = try encodedUpToValue(transferSyntax: transferSyntax)
+        if let storedValue { bytes.append(try storedValue.read()) }
+        return bytes
+    }
+
+    /// `encoded()` without the Pixel Data value left in the source file (`storedValue`), if any.
+    private func encodedUpToValue(transferSyntax: String?) throws -> Data {
         var out: UnsafeMutablePointer<UInt8>?
         var count = 0
         let source = sourceBytes ?? Data()
@@ -239,6 +292,12 @@ public final class DicomFile {
     /// throws, nothing is delivered.
     public func write(to path: String, transferSyntax: String? = nil, durable: Bool = true,
                       check: (Output) throws -> Void = { _ in }) throws {
+        if let storedValue {
+            let bytes = try encodedUpToValue(transferSyntax: transferSyntax)
+            try check(.bytesThenValue(bytes, storedValue))
+            try AtomicFile.write(bytes, then: storedValue, to: path, durable: durable)
+            return
+        }
         if encodesInMemory(transferSyntax: transferSyntax) {
             let bytes = try encoded(transferSyntax: transferSyntax)
             try check(.bytes(bytes))

@@ -81,15 +81,8 @@ struct PixelDataSpan: Equatable {
     /// that end exactly there, as DCMTK would write them again. Nil otherwise: such a file is read with its Pixel Data
     /// (DicomFile.openHeader).
     static func element(at offset: Int, in bytes: UnsafeRawBufferPointer, transferSyntax: String) -> PixelDataSpan? {
-        guard let encoding = Encoding(transferSyntax) else { return nil }
-        let (bigEndian, explicit, tag, headerLength) = (encoding.bigEndian, encoding.explicit, encoding.tag, encoding.headerLength)
-        guard offset >= 0, offset + headerLength <= bytes.count, (0..<4).allSatisfy({ bytes[offset + $0] == tag[$0] }) else { return nil }
-        if explicit {
-            guard bytes[offset + 4] == 0x4F, bytes[offset + 5] == 0x42 || bytes[offset + 5] == 0x57,
-                  bytes[offset + 6] == 0, bytes[offset + 7] == 0 else { return nil }
-        }
-        let length = uint32(bytes, at: offset + headerLength - 4, bigEndian: bigEndian)
-        let start = offset + headerLength
+        guard let (encoding, length, start) = header(at: offset, in: bytes, transferSyntax: transferSyntax) else { return nil }
+        let (bigEndian, explicit) = (encoding.bigEndian, encoding.explicit)
         if length == undefinedLength {
             // Encapsulated values are OB: DCMTK writes one read as OW (files with it exist) as OB.
             guard !bigEndian, !explicit || bytes[offset + 5] == 0x42, let (fragments, end) = fragments(in: bytes, from: start),
@@ -100,6 +93,29 @@ struct PixelDataSpan: Equatable {
         let end = start + Int(length)
         guard length % 2 == 0, end <= bytes.count, endsWithPadding(bytes, at: end, explicit: explicit, bigEndian: bigEndian) else { return nil }
         return PixelDataSpan(value: start..<end, fragments: [])
+    }
+
+    /// Where the native value of the Pixel Data element whose tag is at `offset` begins, and its
+    /// length, from the element's header alone (the value need not be in `bytes`): an even-length
+    /// OB or OW value, as `element(at:)` takes it. Nil for encapsulated Pixel Data or anything else.
+    static func nativeValue(at offset: Int, in bytes: UnsafeRawBufferPointer,
+                            transferSyntax: String) -> (lowerBound: Int, length: Int, encoding: Encoding)? {
+        guard let (encoding, length, start) = header(at: offset, in: bytes, transferSyntax: transferSyntax),
+              length != undefinedLength, length % 2 == 0 else { return nil }
+        return (start, Int(length), encoding)
+    }
+
+    /// A Pixel Data element header at `offset` in the transfer syntax's encoding (OB or OW when
+    /// explicit): its encoding, the length it states and where its value begins.
+    private static func header(at offset: Int, in bytes: UnsafeRawBufferPointer, transferSyntax: String) -> (Encoding, UInt32, Int)? {
+        guard let encoding = Encoding(transferSyntax) else { return nil }
+        let (explicit, tag, headerLength) = (encoding.explicit, encoding.tag, encoding.headerLength)
+        guard offset >= 0, offset + headerLength <= bytes.count, (0..<4).allSatisfy({ bytes[offset + $0] == tag[$0] }) else { return nil }
+        if explicit {
+            guard bytes[offset + 4] == 0x4F, bytes[offset + 5] == 0x42 || bytes[offset + 5] == 0x57,
+                  bytes[offset + 6] == 0, bytes[offset + 7] == 0 else { return nil }
+        }
+        return (encoding, uint32(bytes, at: offset + headerLength - 4, bigEndian: encoding.bigEndian), offset + headerLength)
     }
 
     /// True when `bytes` end at `end`, or after one Data Set Trailing Padding element (FFFC,FFFC) there.

@@ -28,6 +28,9 @@ public struct SourceFacts: Sendable {
     /// The source's bytes as they were read (small files): pixels are compared with them, and the
     /// source is parsed from them again, without reading the file a second time.
     public var stored: Data?
+    /// The source's Pixel Data value when it was left in the source file (`DicomFile.storedValue`):
+    /// an output whose value is this one stores the source's pixels as they are.
+    public var storedValue: StoredValue?
     /// Names, IDs, institution, addresses... at any depth, except those the profile keeps.
     public var values: [Value] = []
     /// Original UIDs (outside the standard's own root) and one attribute each came from.
@@ -53,7 +56,9 @@ public struct SourceFacts: Sendable {
     /// Reads the facts from `file` as it was opened from `path`, before any change to it.
     public init(collecting file: DicomFile, path: String, profile: Profile) {
         self.path = path
-        stored = file.sourceBytes
+        // Bytes that end before the Pixel Data value are no whole source to parse again.
+        storedValue = file.storedValue
+        stored = storedValue == nil ? file.sourceBytes : nil
         let dataset = file.dataset
         charset = dataset.string(.specificCharacterSet) ?? ""
         sopClassUID = dataset.string(.sopClassUID) ?? ""

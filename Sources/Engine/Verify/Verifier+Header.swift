@@ -197,7 +197,8 @@ extension Verifier {
                            into result: inout Verification) {
         let span = PixelDataSpan.of(file, in: bytes)
         var ranges = [0..<bytes.count]
-        if let span { ranges = [0..<span.value.lowerBound, span.value.upperBound..<bytes.count] }
+        // A value left in the source file (`storedValue`) lies past the bytes given: nothing follows it.
+        if let span { ranges = [0..<span.value.lowerBound, min(span.value.upperBound, bytes.count)..<bytes.count] }
         var rawCounts = [Int](repeating: 0, count: needles.needles.count)
         var firstOffset = [Int?](repeating: nil, count: needles.needles.count)
         for range in ranges {

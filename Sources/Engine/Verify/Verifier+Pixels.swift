@@ -23,7 +23,7 @@ extension Verifier {
         guard frames == .all || !unchanged || pixels == .ocr else { return }
         if file.keptPixelData != nil {
             // Pixel Data read only as stored, and not the source's: its frames are read now.
-            guard let bytes, let whole = try? DicomFile.open(bytes: bytes) else {
+            guard file.storedValue == nil, let bytes, let whole = try? DicomFile.open(bytes: bytes) else {
                 result.findings.append(VerificationFinding(kind: .unreadable, location: Tag.pixelData.description))
                 return
             }
@@ -97,6 +97,11 @@ extension Verifier {
     /// True when the output stores the source's Pixel Data byte for byte in the same transfer syntax.
     func storedPixelsEqual(_ bytes: UnsafeRawBufferPointer?, file: DicomFile, facts: SourceFacts) -> Bool {
         guard let bytes, file.transferSyntax == facts.transferSyntax else { return false }
+        if let value = file.storedValue {
+            // The output's value is copied from the source file by its writer: it is the source's
+            // when it is the very value the source was read with, whose length its header states.
+            return value === facts.storedValue
+        }
         if let stored = facts.stored {
             return stored.withUnsafeBytes { storedPixelsEqual(bytes, file: file, source: $0, facts: facts) }
         }

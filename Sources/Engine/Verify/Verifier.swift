@@ -83,6 +83,14 @@ public struct Verifier: Sendable {
             data.withUnsafeBytes { raw in
                 check(file, bytes: raw, subject: subject, identifiers: identifiers, needles: needles, into: &result)
             }
+        case .bytesThenValue(let data, let value):
+            // The value is the source's own, which the writer copies from the source file.
+            guard let file = try? data.withUnsafeBytes({ try DicomFile.open(bytes: $0, followedBy: value) }) else {
+                return Self.unreadable(result)
+            }
+            data.withUnsafeBytes { raw in
+                check(file, bytes: raw, subject: subject, identifiers: identifiers, needles: needles, into: &result)
+            }
         case .file(let path):
             // Read once: parsed from these bytes when they were read whole; a larger file is parsed
             // by DCMTK with its Pixel Data left in the file, compared with the source's byte for

@@ -1,0 +1,143 @@
+// Tests of native Pixel Data left in the source file: the same bytes as a whole read, copied by the kernel, refused when the source changes.
+@testable import Engine
+import Foundation
+import Testing
+
+/// Opens `path` kept as stored, leaving a native value in the file whatever the file's size.
+private func leaving(_ path: String, prefix: Int) throws -> DicomFile {
+    try DicomFile.open(path: path, maxBytes: DicomFile.defaultMaxBytes, loadsAllValues: true, keepsPixelsAsStored: true,
+                       leavesValueFrom: 0, prefix: prefix)
+}
+
+/// The real files whose native value can stay in the file.
+private let nativeImages = ["CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
+                            "examples_rgb_color.dcm", "examples_palette.dcm", "liver_1frame.dcm"]
+
+/// The same scrub written from a whole read and with the value left in the file: the same bytes,
+/// through `encoded()` and through `write(to:)`, whose value the kernel copies.
+@Test(arguments: realFiles)
+func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
+    let input = try Fixtures.pydicom(name)
+    let folder = try Fixtures.scratch()
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    let whole = try DicomFile.open(path: input)
+    _ = try scrubber.scrub(whole)
+    guard whole.dataset.string(.sopInstanceUID) != nil, whole.sourceBytes != nil else { return }
+    let expected = try whole.encoded()
+    for prefix in [1 << 20, 8192] {
+        let left = try leaving(input, prefix: prefix)
+        if nativeImages.contains(name) { #expect(left.storedValue != nil, "\(name), \(prefix) bytes first") }
+        _ = try scrubber.scrub(left)
+        #expect(try left.encoded() == expected, "\(name), \(prefix) bytes first")
+        let out = folder + "/\(prefix).dcm"
+        try left.write(to: out, durable: false)
+        #expect(FileManager.default.contents(atPath: out) == expected, "\(name), \(prefix) bytes first")
+        if left.storedValue != nil {
+            // Only the first bytes were read into memory.
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: input)[.size] as? Int)
+            #expect(left.sourceBytes?.count == min(prefix, size), "\(name)")
+        }
+    }
+}
+
+/// A header longer than the bytes read first, or encapsulated frames: the file is read whole.
+@Test func aLongHeaderOrCompressedFramesAreReadWhole() throws {
+    let short = try leaving(Fixtures.pydicom("CT_small.dcm"), prefix: 256)
+    #expect(short.storedValue == nil && short.keptPixelData != nil)
+    for name in ["JPEG-lossy.dcm", "MR_small_RLE.dcm", "examples_jpeg2k.dcm"] {
+        let file = try leaving(Fixtures.pydicom(name), prefix: 1 << 20)
+        #expect(file.storedValue == nil && file.keptPixelData != nil, "\(name)")
+    }
+    #expect(try leaving(Fixtures.pydicom("rtplan.dcm"), prefix: 1 << 20).storedValue == nil)
+}
+
+/// Trailing padding after the value is checked in the file and left out, as a whole read leaves it.
+@Test func paddingAfterALeftValueIsLeftOut() throws {
+    let folder = try Fixtures.scratch()
+    let padded = try smallImage { try $0.put(Tag(0xFFFC, 0xFFFC), bytes: [1, 2, 3, 4], vr: "OB") }
+    let path = folder + "/padded.dcm"
+    try padded.write(to: URL(fileURLWithPath: path))
+    let file = try leaving(path, prefix: 8192)
+    #expect(file.storedValue?.range.upperBound == padded.count - 16)
+    #expect(try file.encoded() == padded.prefix(padded.count - 16))
+    // Something else after the value is no padding: read whole, and written with it.
+    let followed = try smallImage { try $0.put(Tag(0xFFFA, 0xFFFA), bytes: [0, 0, 0, 0], vr: "OB") }
+    try followed.write(to: URL(fileURLWithPath: path))
+    let whole = try leaving(path, prefix: 8192)
+    #expect(whole.storedValue == nil && whole.keptPixelData == nil)
+    #expect(try whole.encoded() == followed)
+}
+
+/// A source written to after it was opened is no source of the output's pixels: nothing is written.
+@Test func aSourceChangedBeforeTheCopyIsRefused() throws {
+    let folder = try Fixtures.scratch()
+    let path = folder + "/in.dcm"
+    try FileManager.default.copyItem(atPath: try Fixtures.pydicom("CT_small.dcm"), toPath: path)
+    let file = try leaving(path, prefix: 8192)
+    #expect(file.storedValue != nil)
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data([0, 0]))
+    try handle.close()
+    let out = folder + "/out"
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    #expect(throws: EngineError.self) { try file.write(to: out + "/out.dcm", durable: false) }
+    #expect(throws: EngineError.self) { try file.encoded() }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty, "no output and no temporary file")
+}
+
+/// The check of an output whose value follows from the source file: it passes the source's own
+/// value, and fails one it cannot account for.
+@Test func theCheckKnowsTheValueItsWriterCopies() throws {
+    var verifier = try PlantedLeaks.verifier(options: [])
+    verifier.frames = .whereChanged
+    verifier.pixels = .off
+    let scrubber = try HeaderScrubber(profile: verifier.profile, key: Fixtures.key)
+    let source = try Fixtures.pydicom("MR_small.dcm")
+    let file = try leaving(source, prefix: 8192)
+    let value = try #require(file.storedValue)
+    let facts = SourceFacts(collecting: file, path: source, profile: verifier.profile)
+    #expect(facts.stored == nil, "no partial source to parse again")
+    _ = try scrubber.scrub(file)
+    let whole = try file.encoded()
+    let head = whole.prefix(whole.count - value.range.count)
+    let check = { (output: DicomFile.Output) in verifier.verify(Verifier.Subject(output: output, name: "out.dcm", source: facts)) }
+    let clean = check(.bytesThenValue(head, value))
+    #expect(clean.passed, "\(clean.findings.map(\.summary))")
+    #expect(clean.framesDecoded == 0)
+    #expect(check(.bytes(whole)).passed, "the same output in one piece")
+    // Another value of the same length (the same file opened again) is not the one the source was read with.
+    let other = try #require(try leaving(source, prefix: 8192).storedValue)
+    #expect(!check(.bytesThenValue(head, other)).passed)
+    // A header whose Pixel Data length is not the value's.
+    #expect(!check(.bytesThenValue(head.dropLast(2), value)).passed)
+    // A patient's name in the header still shows.
+    let patient = try #require(DicomFile.open(path: source).dataset.string(.patientName))
+    var named = head
+    named.replaceSubrange(200..<(200 + patient.utf8.count), with: Data(patient.utf8))
+    #expect(!check(.bytesThenValue(named, value)).passed)
+}
+
+/// A header-only batch over images large enough to leave their values in the files delivers what
+/// a whole read writes.
+@Test func aBatchLeavesLargeValuesInTheirFiles() throws {
+    let folder = try Fixtures.scratch()
+    try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+    let samples = 64 << 10
+    for n in 1...3 {
+        let bytes = try smallImage(rows: 256, columns: samples / 256, instance: "1.2.3.4.5.6.\(n)")
+        try bytes.write(to: URL(fileURLWithPath: folder + "/in/\(n).dcm"))
+    }
+    let report = try runBatch([folder + "/in"], out: folder + "/out")
+    #expect(report.delivered == 3)
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    for instance in report.instances {
+        let source = folder + "/in/\(instance.input).dcm"
+        let left = try DicomFile.open(path: source, keepsPixelsAsStored: true)
+        #expect(left.storedValue != nil)
+        let whole = try DicomFile.open(path: source)
+        _ = try scrubber.scrub(whole)
+        let delivered = FileManager.default.contents(atPath: folder + "/out/" + (instance.output ?? ""))
+        #expect(delivered == (try whole.encoded()))
+    }
+}
