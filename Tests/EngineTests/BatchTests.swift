@@ -180,3 +180,98 @@ func tree(_ folder: String) -> [String: Data] {
     let again = try runBatch([folder + "/in"], out: folder + "/out", jobs: 2)
     #expect(again.delivered == 2 && again.quarantined == 1)
 }
+
+/// Inputs sharing SOP Instance UIDs, 0-9 and their duplicates 10-19 with other bytes: with two
+/// workers, each of the pairs is reached by both workers at about the same time.
+private func duplicatePairs(in folder: String) throws {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let study = SampleStudy(patient: .plain, seed: 11)
+    var other = study
+    other.institution = "Another Hospital"
+    for n in 0..<10 {
+        _ = try study.write(.ct, series: 1, instance: n + 1, to: folder + "/a\(n).dcm")
+        _ = try other.write(.ct, series: 1, instance: n + 1, to: folder + "/b\(n).dcm")
+    }
+}
+
+/// Whatever order the workers reach duplicates in, the lowest input is the one delivered, so that
+/// every run writes the same bytes: the same as with one worker.
+@Test func theLowestOfDuplicateInputsIsDeliveredWithAnyWorkers() throws {
+    let folder = try Fixtures.scratch()
+    try duplicatePairs(in: folder + "/in")
+    _ = try runBatch([folder + "/in"], out: folder + "/one", jobs: 1)
+    let expected = tree(folder + "/one").filter { $0.key.hasSuffix(".dcm") }
+    #expect(expected.count == 10)
+    for run in 0..<3 {
+        let out = folder + "/two-\(run)"
+        let report = try runBatch([folder + "/in"], out: out, jobs: 2)
+        let states = report.instances.sorted { $0.input < $1.input }.map(\.state)
+        #expect(states == Array(repeating: .delivered, count: 10) + Array(repeating: .quarantined, count: 10), "run \(run)")
+        #expect(report.delivered == 10 && report.quarantined == 10)
+        #expect(report.instances.filter { $0.state == .quarantined }.allSatisfy { $0.reason == "another input has the same SOP Instance UID; only the first is delivered" })
+        #expect(tree(out).filter { $0.key.hasSuffix(".dcm") } == expected, "run \(run)")
+        // report.json says the same as the returned report.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any]
+        #expect(json?["delivered"] as? Int == 10 && json?["quarantined"] as? Int == 10)
+    }
+}
+
+/// A resumed output is its input's: a lower duplicate added since takes its path over, and the
+/// result is what one run over both writes.
+@Test func aLowerDuplicateAddedAfterARunTakesTheOutputOver() throws {
+    let folder = try Fixtures.scratch()
+    try duplicatePairs(in: folder + "/all")
+    try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+    for n in 0..<10 { try FileManager.default.copyItem(atPath: folder + "/all/b\(n).dcm", toPath: folder + "/in/b\(n).dcm") }
+    let first = try runBatch([folder + "/in"], out: folder + "/out", jobs: 2)
+    #expect(first.delivered == 10)
+    for n in 0..<10 { try FileManager.default.copyItem(atPath: folder + "/all/a\(n).dcm", toPath: folder + "/in/a\(n).dcm") }
+    let second = try runBatch([folder + "/in"], out: folder + "/out", jobs: 2)
+    #expect(second.delivered == 10 && second.quarantined == 10)
+    let states = second.instances.sorted { $0.input < $1.input }.map(\.state)
+    #expect(states == Array(repeating: .delivered, count: 10) + Array(repeating: .quarantined, count: 10))
+    _ = try runBatch([folder + "/all"], out: folder + "/fresh", jobs: 1)
+    let outputs = { (out: String) in tree(out).filter { $0.key.hasSuffix(".dcm") } }
+    #expect(outputs(folder + "/out") == outputs(folder + "/fresh"))
+    // And a third run resumes all of it as it is.
+    let third = try runBatch([folder + "/in"], out: folder + "/out", jobs: 2)
+    #expect(third.delivered == 10 && third.quarantined == 10)
+    #expect(third.instances.allSatisfy { $0.resumed == true })
+    #expect(outputs(folder + "/out") == outputs(folder + "/fresh"))
+}
+
+/// A lower duplicate reached after the higher one was delivered and recorded: one worker is held
+/// on a large first input while the other goes on, so the higher duplicate comes first. The lower
+/// one takes the path over; the higher one's report line and journal entry become a duplicate's.
+@Test func aLowerDuplicateReachedLateTakesTheOutputOver() throws {
+    let folder = try Fixtures.scratch()
+    let input = folder + "/in"
+    try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+    // Larger than DicomFile.memoryLimit: read and checked through files, tens of milliseconds.
+    try smallImage(rows: 4096, columns: 4200, instance: "1.2.3.9.9").write(to: URL(fileURLWithPath: input + "/00-large.dcm"))
+    let study = SampleStudy(patient: .plain, seed: 13)
+    var other = study
+    other.institution = "Another Hospital"
+    _ = try study.write(.ct, series: 1, instance: 1, to: input + "/01-lower.dcm")
+    for n in 2..<16 where n != 5 { _ = try study.write(.ct, series: 2, instance: n, to: input + "/\(String(format: "%02d", n)).dcm") }
+    _ = try other.write(.ct, series: 1, instance: 1, to: input + "/05-higher.dcm")
+    _ = try runBatch([input], out: folder + "/one", jobs: 1)
+    let expected = tree(folder + "/one").filter { $0.key.hasSuffix(".dcm") }
+    for run in 0..<3 {
+        let out = folder + "/two-\(run)"
+        let report = try runBatch([input], out: out, jobs: 2)
+        let byInput = Dictionary(uniqueKeysWithValues: report.instances.map { ($0.input, $0) })
+        #expect(byInput[2]?.state == .delivered && byInput[6]?.state == .quarantined, "run \(run)")
+        #expect(byInput[6]?.reason == "another input has the same SOP Instance UID; only the first is delivered")
+        #expect(report.delivered == 15 && report.quarantined == 1)
+        #expect(tree(out).filter { $0.key.hasSuffix(".dcm") } == expected, "run \(run)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any]
+        let lines = json?["instances"] as? [[String: Any]]
+        #expect(lines?.first { $0["input"] as? Int == 6 }?["state"] as? String == "quarantined", "run \(run)")
+        #expect(json?["delivered"] as? Int == 15)
+        // Resumed from the journal, the correction stands.
+        let again = try runBatch([input], out: out, jobs: 2)
+        #expect(again.instances.first { $0.input == 6 }?.state == .quarantined && again.delivered == 15, "run \(run)")
+        #expect(tree(out).filter { $0.key.hasSuffix(".dcm") } == expected, "run \(run)")
+    }
+}

@@ -85,8 +85,11 @@ public final class BatchRun: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [InstanceOutcome?] = []
     /// Which input each output path was given to, by the path's digest: a run of millions of
-    /// files keeps 16 bytes a path here, not the path.
-    private var claimedOutputs: [PathDigest: Int] = [:]
+    /// files keeps 16 bytes a path there, not the path.
+    private let claims = OutputClaims()
+    /// Where outcomes are recorded, once the run has opened them.
+    private var journal: Journal?
+    private var spool: ReportSpool?
     private var crosswalk: Crosswalk
     private var exporter: Exporter?
     private var exportIndex: ExportIndex?
@@ -129,6 +132,8 @@ public final class BatchRun: @unchecked Sendable {
         let journal = try Journal(folder: settings.output, settings: settingsFingerprint)
         journal.removeStaleTemporaries()
         let spool = try ReportSpool(folder: settings.output)
+        self.journal = journal
+        self.spool = spool
         outcomes = settings.keepsOutcomes ? Array(repeating: nil, count: files.count) : []
         if exporter != nil { exportIndex = try ExportIndex(folder: settings.output + "/export") }
         let resumable = settings.mapPath == nil ? journal.completed : [:]
@@ -139,19 +144,14 @@ public final class BatchRun: @unchecked Sendable {
             var mine = next.runs(below: files.count, sharedBy: workers)
             while let index = mine.next() {
                 let identity = Journal.identity(of: files[index])
-                var outcome: InstanceOutcome
+                // A delivered output is resumed when it is whole and no other input of this run has its path.
                 if var previous = resumable[identity], previous.state == .quarantined
-                    || previous.output.map({ Self.isWhole(settings.output + "/" + $0) }) == true {
+                    || previous.output.map({ Self.isWhole(settings.output + "/" + $0) && claims.resume(PathDigest($0), for: index) }) == true {
                     previous.input = index + 1
                     previous.resumed = true
-                    outcome = previous
-                    record(outcome, encoded: try? encoder.encode(outcome), at: index, spool: spool)
+                    settle(Processed(outcome: previous, claimed: previous.output.map(PathDigest.init)), at: index, identity: nil, encoder: encoder)
                 } else {
-                    // Encoded once, for the journal and the report alike.
-                    outcome = process(index)
-                    let encoded = try? encoder.encode(outcome)
-                    if let encoded { journal.append(identity: identity, encodedOutcome: encoded) }
-                    record(outcome, encoded: encoded, at: index, spool: spool)
+                    settle(process(index), at: index, identity: identity, encoder: encoder)
                 }
             }
         }
@@ -188,6 +188,59 @@ public final class BatchRun: @unchecked Sendable {
             + settings.options.map(\.rawValue).sorted()).joined(separator: ",")
     }
 
+    /// What became of one input, with what the crosswalk and the output claims need to know.
+    private struct Processed {
+        var outcome: InstanceOutcome
+        /// The output path it claimed, delivered or not.
+        var claimed: PathDigest?
+        var scrub: ScrubResult?
+    }
+
+    /// Records an input's outcome (in the journal when `identity` is given, the spool, the
+    /// crosswalk), or a duplicate's when a lower input took its output path over meanwhile.
+    /// Encoded once, for the journal and the report alike.
+    private func settle(_ processed: Processed, at index: Int, identity: String?, encoder: JSONEncoder) {
+        var outcome = processed.outcome
+        var encoded = try? encoder.encode(outcome)
+        claims.settle(index, claimed: processed.claimed) { superseded in
+            if superseded {
+                outcome = Self.duplicate(of: index)
+                encoded = try? encoder.encode(outcome)
+            }
+            if let identity, let encoded { journal?.append(identity: identity, encodedOutcome: encoded) }
+            if settings.mapPath != nil, outcome.state == .delivered, let output = outcome.output, let scrub = processed.scrub {
+                lock.lock()
+                crosswalk.add(input: files[index], output: output, result: scrub)
+                lock.unlock()
+            }
+            if let spool { record(outcome, encoded: encoded, at: index, spool: spool) }
+        }
+    }
+
+    /// The outcome of an input whose output path a lower input has.
+    private static func duplicate(of index: Int) -> InstanceOutcome {
+        var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
+        outcome.code = EngineError.Code.unsupported.name
+        outcome.reason = duplicateReason
+        return outcome
+    }
+
+    static let duplicateReason = "another input has the same SOP Instance UID; only the first is delivered"
+
+    /// Input `index`, already recorded, lost its output path to a lower input: it is a duplicate
+    /// now, in the journal (a later line wins on resume), the report and the crosswalk.
+    private func correct(_ index: Int, output: String) {
+        let outcome = Self.duplicate(of: index)
+        guard let encoded = try? ReportSpool.encoder().encode(outcome) else { return }
+        journal?.append(identity: Journal.identity(of: files[index]), encodedOutcome: encoded)
+        spool?.replace(encoded, state: .quarantined, at: index)
+        lock.lock()
+        if settings.keepsOutcomes { outcomes[index] = outcome }
+        crosswalk.remove(input: files[index], output: output)
+        lock.unlock()
+        log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
+    }
+
     private func record(_ outcome: InstanceOutcome, encoded: Data?, at index: Int, spool: ReportSpool) {
         // An outcome that does not encode (it cannot happen: strings and numbers) leaves the
         // spool one line short, and writing the report then fails rather than drop an input.
@@ -209,8 +262,9 @@ public final class BatchRun: @unchecked Sendable {
     /// One input from file to delivered output; every failure becomes a quarantine with a reason.
     /// Unattended, text that only the stricter check could read is redacted too, once, and that
     /// new output is checked again from the start; what still fails is quarantined.
-    private func process(_ index: Int) -> InstanceOutcome {
+    private func process(_ index: Int) -> Processed {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
+        var scrub: ScrubResult?
         var delivering: String?
         var alsoRedact: [Proposal] = []
         let path = files[index]
@@ -230,11 +284,7 @@ public final class BatchRun: @unchecked Sendable {
                     throw EngineError(.verificationFailed, again.verification.reason)
                 }
             }
-            if settings.mapPath != nil {
-                lock.lock()
-                crosswalk.add(input: path, output: result.relativePath, result: result.scrub)
-                lock.unlock()
-            }
+            scrub = result.scrub
             outcome.state = .delivered
             outcome.output = result.relativePath
             if let redaction = result.redaction, redaction.changed, !redaction.rectangles.isEmpty {
@@ -254,17 +304,23 @@ public final class BatchRun: @unchecked Sendable {
             outcome.code = EngineError.Code.io.name
             outcome.reason = "unexpected failure"
         }
-        return outcome
+        return Processed(outcome: outcome, claimed: delivering.map(PathDigest.init), scrub: scrub)
     }
 
     /// Writes one output under its name; the check reads the written file before it takes its name,
     /// and the export follows, so an image that fails either is not delivered.
     private func deliver(_ result: InstanceProcessor.Result, _ index: Int) throws {
         let relative = result.relativePath
-        guard claim(relative, for: index) else {
-            throw EngineError(.unsupported, "another input has the same SOP Instance UID; only the first is delivered")
-        }
         let destination = settings.output + "/" + relative
+        let digest = PathDigest(relative)
+        let grant = claims.claim(digest, for: index)
+        guard grant != .denied else { throw EngineError(.unsupported, Self.duplicateReason) }
+        defer { claims.finish(digest, for: index) }
+        if case .takenOver(let higher, let settled) = grant {
+            // The higher input's output goes, whether or not this one's is delivered.
+            unlink(destination)
+            if settled { correct(higher, output: relative) }
+        }
         enter(relative)
         defer { leave(relative, removingEmptyFolders: false) }
         try Self.makeFolder(AtomicFile.split(destination).folder)
@@ -334,15 +390,6 @@ public final class BatchRun: @unchecked Sendable {
                 if writing[folder] == 0 { writing[folder] = nil }
             }
         }
-    }
-
-    private func claim(_ relative: String, for index: Int) -> Bool {
-        let digest = PathDigest(relative)
-        lock.lock()
-        defer { lock.unlock() }
-        if let owner = claimedOutputs[digest], owner != index { return false }
-        claimedOutputs[digest] = index
-        return true
     }
 }
 

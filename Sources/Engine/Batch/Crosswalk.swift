@@ -19,6 +19,12 @@ struct Crosswalk {
         }
     }
 
+    /// Takes back the file row of an input that turned out a duplicate; the UIDs it shares with
+    /// the input delivered in its place stay.
+    mutating func remove(input: String, output: String) {
+        rows.remove(Row(kind: "file", original: input, replacement: output))
+    }
+
     func write(to path: String) throws {
         var text = "kind,original,replacement\n"
         for row in rows.sorted() {

@@ -6,7 +6,7 @@ final class ReportSpool: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     /// Lines finished before the ones ahead of them: at most a run of inputs per worker (Counter.takeRun).
-    private var waiting: [Int: Data] = [:]
+    private var waiting: [Int: (line: Data, state: InstanceState)] = [:]
     private var nextIndex = 0
     private var buffer = Data()
     private var failed = false
@@ -37,15 +37,30 @@ final class ReportSpool: @unchecked Sendable {
     func add(_ line: Data, state: InstanceState, at index: Int) {
         lock.lock()
         defer { lock.unlock() }
-        waiting[index] = line
+        waiting[index] = (line, state)
         if state == .delivered { delivered += 1 } else { quarantined += 1 }
         while let next = waiting.removeValue(forKey: nextIndex) {
             if nextIndex > 0 { buffer.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
-            buffer.append(next)
+            buffer.append(next.line)
             nextIndex += 1
             count += 1
         }
         if buffer.count >= 1 << 16 { writeBufferLocked() }
+    }
+
+    /// Replaces the outcome of input `index`, recorded but not yet written out because an input
+    /// before it is still being worked on (OutputClaims: a lower input took its output path over).
+    /// Otherwise writing the report fails, rather than list an outcome that no longer holds.
+    func replace(_ line: Data, state: InstanceState, at index: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let previous = waiting[index] else {
+            failed = true
+            return
+        }
+        if previous.state == .delivered { delivered -= 1 } else { quarantined -= 1 }
+        if state == .delivered { delivered += 1 } else { quarantined += 1 }
+        waiting[index] = (line, state)
     }
 
     private func writeBufferLocked() {
