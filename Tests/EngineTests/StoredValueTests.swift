@@ -141,3 +141,24 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
         #expect(delivered == (try whole.encoded()))
     }
 }
+
+/// A header longer than the bytes read first is read whole once; the files after it are read
+/// with enough bytes first, and leave their values in their files.
+@Test func aLongHeaderRaisesHowMuchIsReadFirst() throws {
+    let folder = try Fixtures.scratch()
+    let bytes = try smallImage(rows: 256, columns: 256) { d in
+        try d.put(Tag(0x0011, 0x0010), "ACME LONG HEADER", vr: "LO")
+        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: 40 << 10), vr: "OB")
+    }
+    let path = folder + "/long.dcm"
+    try bytes.write(to: URL(fileURLWithPath: path))
+    let whole = try DicomFile.open(path: path)
+    _ = try DicomFile.open(path: path, keepsPixelsAsStored: true)
+    let header = try #require(try DicomFile.open(path: path, maxBytes: 0, loadsAllValues: true, keepsPixelsAsStored: true,
+                                                 leavesValueFrom: 0, prefix: 1 << 20).storedValue).range.lowerBound
+    #expect(header > 40 << 10)
+    #expect(DicomFile.headerPrefix.load(ordering: .relaxed) >= header)
+    let again = try DicomFile.open(path: path, keepsPixelsAsStored: true)
+    #expect(again.storedValue != nil)
+    #expect(try again.encoded() == whole.encoded())
+}

@@ -1,6 +1,7 @@
 // DicomFile: one DICOM file held by DCMTK, read, walked, edited and written atomically from Swift.
 import CDCMTK
 import Foundation
+import Synchronization
 
 public final class DicomFile {
     let handle: OpaquePointer
@@ -60,17 +61,22 @@ public final class DicomFile {
 
     /// Files from this size, read with their Pixel Data kept, are read `headerPrefix` bytes first.
     static let valueLeftInFileFrom = 48 << 10
-    static let headerPrefix = 16 << 10
+    /// 16 KB at first; once a file's header turned out longer, a quarter more than that header,
+    /// up to 1 MB: the files of a batch are mostly alike, so that few are parsed twice.
+    static let headerPrefix = Atomic<Int>(16 << 10)
+    static let headerPrefixLimit = 1 << 20
 
+    /// `prefix`: how much to read first (nil: `headerPrefix`, which this open may raise).
     static func open(path: String, maxBytes: UInt64, loadsAllValues: Bool, keepsPixelsAsStored: Bool,
-                     leavesValueFrom: Int, prefix: Int = headerPrefix) throws -> DicomFile {
+                     leavesValueFrom: Int, prefix: Int? = nil) throws -> DicomFile {
         initialize()
         let source = try SourceFile(path: path, maxBytes: maxBytes)
         guard source.size <= memoryLimit else {
             return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
         }
-        if keepsPixelsAsStored && source.size >= leavesValueFrom,
-           let file = try openLeavingValue(source, prefix: min(prefix, source.size)) {
+        let first = prefix ?? headerPrefix.load(ordering: .relaxed)
+        let leaving = keepsPixelsAsStored && source.size >= leavesValueFrom
+        if leaving, let file = try openLeavingValue(source, prefix: min(first, source.size)) {
             return file
         }
         let bytes = try source.read(0..<source.size)
@@ -78,7 +84,21 @@ public final class DicomFile {
         if bytes.withUnsafeBytes(Self.isDeflated) { return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues) }
         let file = try open(bytes: bytes, keepsPixelsAsStored: keepsPixelsAsStored)
         file.sourceBytes = bytes
+        if leaving && prefix == nil, let kept = file.keptPixelData, kept.lowerBound + 12 > first {
+            raiseHeaderPrefix(toFit: kept.lowerBound + 12)
+        }
         return file
+    }
+
+    /// Makes `headerPrefix` hold a header of `length` bytes, with a quarter to spare.
+    static func raiseHeaderPrefix(toFit length: Int) {
+        let wanted = min(headerPrefixLimit, (length + length / 4 + 4095) / 4096 * 4096)
+        var current = headerPrefix.load(ordering: .relaxed)
+        while current < wanted {
+            let (exchanged, found) = headerPrefix.compareExchange(expected: current, desired: wanted, ordering: .relaxed)
+            if exchanged { return }
+            current = found
+        }
     }
 
     /// Reads the first `prefix` bytes of `source`; when DCMTK stops in them at a top-level Pixel
