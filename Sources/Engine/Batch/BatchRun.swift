@@ -234,10 +234,15 @@ public final class BatchRun: @unchecked Sendable {
         guard let encoded = try? ReportSpool.encoder().encode(outcome) else { return }
         journal?.append(identity: Journal.identity(of: files[index]), encodedOutcome: encoded)
         spool?.replace(encoded, state: .quarantined, at: index)
+        // Its crosswalk rows were not kept per input; its header is scrubbed again to find them.
+        let scrub = settings.mapPath == nil ? nil : try? processor.scrubResult(path: files[index])
         lock.lock()
         if settings.keepsOutcomes { outcomes[index] = outcome }
-        crosswalk.remove(input: files[index], output: output)
+        if settings.mapPath != nil { crosswalk.remove(input: files[index], output: output, result: scrub) }
         lock.unlock()
+        if settings.mapPath != nil && scrub == nil {
+            log("dcmscrub: input \(index + 1): could not be read again to take its UIDs out of the crosswalk, which lists them")
+        }
         log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
     }
 

@@ -2,7 +2,9 @@
 import Foundation
 
 struct Crosswalk {
-    private var rows: Set<Row> = []
+    /// Each row with the number of delivered inputs that gave it: an input that turns out a
+    /// duplicate takes back its own rows, and those another input gave too stay.
+    private var rows: [Row: Int] = [:]
 
     struct Row: Hashable, Comparable {
         let kind: String
@@ -12,22 +14,30 @@ struct Crosswalk {
     }
 
     mutating func add(input: String, output: String, result: ScrubResult) {
-        rows.insert(Row(kind: "file", original: input, replacement: output))
-        rows.insert(Row(kind: "patient-id", original: result.originalPatientID, replacement: result.patientPseudonym))
-        for (original, replacement) in result.uids {
-            rows.insert(Row(kind: "uid", original: original, replacement: replacement))
+        for row in Self.rows(input: input, output: output, result: result) { rows[row, default: 0] += 1 }
+    }
+
+    /// Takes back what `add` added for an input that turned out a duplicate. `result` is its
+    /// scrub done again (nil when that failed: then only its file row goes).
+    mutating func remove(input: String, output: String, result: ScrubResult?) {
+        let given = result.map { Self.rows(input: input, output: output, result: $0) }
+            ?? [Row(kind: "file", original: input, replacement: output)]
+        for row in given {
+            guard let count = rows[row] else { continue }
+            rows[row] = count > 1 ? count - 1 : nil
         }
     }
 
-    /// Takes back the file row of an input that turned out a duplicate; the UIDs it shares with
-    /// the input delivered in its place stay.
-    mutating func remove(input: String, output: String) {
-        rows.remove(Row(kind: "file", original: input, replacement: output))
+    /// The rows one input gives: its file, its patient, every UID replaced in it.
+    private static func rows(input: String, output: String, result: ScrubResult) -> [Row] {
+        [Row(kind: "file", original: input, replacement: output),
+         Row(kind: "patient-id", original: result.originalPatientID, replacement: result.patientPseudonym)]
+            + result.uids.map { Row(kind: "uid", original: $0.key, replacement: $0.value) }
     }
 
     func write(to path: String) throws {
         var text = "kind,original,replacement\n"
-        for row in rows.sorted() {
+        for row in rows.keys.sorted() {
             text += [row.kind, row.original, row.replacement].map(Self.quoted).joined(separator: ",") + "\n"
         }
         try AtomicFile.write(Data(text.utf8), to: path, mode: 0o600)

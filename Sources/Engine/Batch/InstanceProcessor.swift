@@ -62,6 +62,12 @@ public struct InstanceProcessor: Sendable {
                       proposals: proposals, redaction: redaction, source: facts)
     }
 
+    /// What scrubbing `path`'s header gives (the same as `deidentify`'s `scrub`: it does not
+    /// depend on the pixels), without proposing, redacting or checking anything.
+    public func scrubResult(path: String) throws -> ScrubResult {
+        try scrubber.scrub(DicomFile.open(path: path, maxBytes: maxBytes, keepsPixelsAsStored: true))
+    }
+
     /// Template regions for the image's device, then detected text outside the allow list.
     public func propose(_ file: DicomFile, identifiers: PatientIdentifiers) throws -> [Proposal] {
         var proposer = self.proposer
