@@ -7,6 +7,7 @@ Usage:
 Ratios are dcmscrub's, shown on each peer's row of the same task:
   speed x = dcmscrub's throughput / this row's   (above 1: dcmscrub is faster)
   mem x   = dcmscrub's peak RSS / this row's      (below 1: dcmscrub uses less)
+  cpu x   = this row's CPU seconds / dcmscrub's   (above 1: dcmscrub uses less CPU for the same inputs)
 The dcmscrub row a task compares against is its first dcmscrub row that succeeded.
 A row is flagged noisy when other processes used more than 5% of the machine's CPU meanwhile.
 """
@@ -23,7 +24,7 @@ def build(rows, run):
     for r in rows:
         r["noisy"] = bool(r["status"] == "ok" and r["seconds"] and r["other_cpu_s"] is not None
                           and r["other_cpu_s"] > max(0.2, NOISY_SHARE * cores * r["seconds"]))
-        r["dcmscrub_speed_x"] = r["dcmscrub_mem_x"] = None
+        r["dcmscrub_speed_x"] = r["dcmscrub_mem_x"] = r["dcmscrub_cpu_x"] = None
     for r in rows:
         if r["tool"] == "dcmscrub" or r["status"] != "ok":
             continue
@@ -35,6 +36,8 @@ def build(rows, run):
             r["dcmscrub_speed_x"] = round(d["rate"] / r["rate"], 2)
         if d["peak_rss_mib"] and r["peak_rss_mib"]:
             r["dcmscrub_mem_x"] = round(d["peak_rss_mib"] / r["peak_rss_mib"], 2)
+        if d.get("cpu_s") and r.get("cpu_s") and d["items_in"] == r["items_in"]:
+            r["dcmscrub_cpu_x"] = round(r["cpu_s"] / d["cpu_s"], 2)
     return {"run": run, "rows": rows, "memory_growth": memory_growth(rows), "targets": targets(rows)}
 
 
@@ -116,7 +119,8 @@ def throughput(r):
 
 
 def table(rows):
-    head = ["task", "tool", "mode", "items", "seconds", "throughput", "peak MiB", "speed x", "mem x", "accuracy / status"]
+    head = ["task", "tool", "mode", "items", "seconds", "throughput", "peak MiB", "speed x", "mem x", "cpu x",
+            "accuracy / status"]
     body = []
     for r in rows:
         items = f"{fmt(r['items_out'])}/{r['items_in']}" if r["unit"] != "s/call" else str(r["items_in"])
@@ -134,8 +138,8 @@ def table(rows):
                 last.append(f"noisy: others took {r['other_cpu_s']:.1f} CPU-s")
         body.append([r["task"], r["tool"], r["mode"], items, fmt(r["seconds"], ".2f"), throughput(r),
                      fmt(r["peak_rss_mib"], ".1f"), fmt(r["dcmscrub_speed_x"], ".2f"), fmt(r["dcmscrub_mem_x"], ".2f"),
-                     "; ".join(last)])
-    right = {3, 4, 5, 6, 7, 8}
+                     fmt(r.get("dcmscrub_cpu_x"), ".2f"), "; ".join(last)])
+    right = {3, 4, 5, 6, 7, 8, 9}
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
     widths[-1] = len(head[-1])
 
@@ -157,7 +161,8 @@ LEGEND = """\
 items = outputs / inputs (files unless said). throughput: items per wall second (status: seconds per call,
 median of 5 after one warm-up). peak MiB: largest process's peak RSS; 2-process rows add both workers' peaks.
 speed x = dcmscrub's throughput / this row's (>1: dcmscrub faster); mem x = dcmscrub's peak / this row's (<1:
-dcmscrub smaller). One run each (short rows: the median of BENCH_REPEATS runs, by default 3 under 10 s,
+dcmscrub smaller); cpu x = this row's CPU seconds (all its processes, user + system) / dcmscrub's (>1: dcmscrub
+uses less), steadier than wall time on this VM; the kernel's writeback threads count for no tool. One run each (short rows: the median of BENCH_REPEATS runs, by default 3 under 10 s,
 their times in the note), warm page cache, every tool given the same 2 cores.
 headers accuracy: a sample of outputs, each paired with its source by Pixel Data, searched for its source's
   names, IDs, dates, accession, institution and UIDs (bench/score_headers.py).
@@ -221,10 +226,9 @@ def compare(old, new):
 
 
 def main():
-    if len(sys.argv) == 2:  # a results file written before targets existed: work them out again
-        results = json.load(open(sys.argv[1]))
-        results.setdefault("targets", targets(results["rows"]))
-        print(render(results))
+    if len(sys.argv) == 2:  # ratios and targets are worked out again: a file may predate some of them
+        saved = json.load(open(sys.argv[1]))
+        print(render(build(saved["rows"], saved["run"])))
         return
     if len(sys.argv) == 4 and sys.argv[1] == "--compare":
         print(compare(json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))))
