@@ -92,3 +92,19 @@ private final class Flag: @unchecked Sendable {
     let kept = try String(contentsOfFile: path, encoding: .utf8)
     #expect(!kept.contains("in/b.dcm") && kept.contains("PX-2002") && kept.contains("uid,1.2.3,2.25.1"))
 }
+
+@Test func scrubbingAHeaderAgainGivesTheCrosswalkRowsOfItsDelivery() throws {
+    let folder = try Fixtures.scratch()
+    // Larger than DicomFile.memoryLimit: read again without its Pixel Data.
+    let path = folder + "/large.dcm"
+    try smallImage(rows: 4096, columns: 4200, instance: "1.2.3.9.7") { try $0.put(.patientID, "PX-77", vr: "LO") }
+        .write(to: URL(fileURLWithPath: path))
+    var processor = InstanceProcessor(scrubber: try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key))
+    processor.pixels = .off
+    processor.keepsPixelsAsStored = true
+    let delivered = try processor.deidentify(path: path).scrub
+    let again = try processor.scrubResult(path: path)
+    #expect(again.originalPatientID == "PX-77" && again.originalPatientID == delivered.originalPatientID)
+    #expect(again.patientPseudonym == delivered.patientPseudonym)
+    #expect(again.uids == delivered.uids && again.uids["1.2.3.9.7"] != nil)
+}

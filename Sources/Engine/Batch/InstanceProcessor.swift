@@ -63,9 +63,10 @@ public struct InstanceProcessor: Sendable {
     }
 
     /// What scrubbing `path`'s header gives (the same as `deidentify`'s `scrub`: it does not
-    /// depend on the pixels), without proposing, redacting or checking anything.
+    /// depend on the pixels), without proposing, redacting or checking anything. A large file's
+    /// Pixel Data is not read.
     public func scrubResult(path: String) throws -> ScrubResult {
-        try scrubber.scrub(DicomFile.open(path: path, maxBytes: maxBytes, keepsPixelsAsStored: true))
+        try scrubber.scrub(DicomFile.open(path: path, maxBytes: maxBytes, loadsAllValues: false, keepsPixelsAsStored: true))
     }
 
     /// Template regions for the image's device, then detected text outside the allow list.
