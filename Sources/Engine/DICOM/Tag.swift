@@ -69,6 +69,14 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (a: Tag, b: Tag) -> Bool {
         (a.group, a.element) < (b.group, b.element)
     }
+
+    /// The tag as one number, hashed the way the standard library hashes a UInt32 key: in one
+    /// call, without a Hasher's state. The profile, the scrub and the check look tags up for
+    /// every element, and the synthesized hash (two fields through a Hasher) was 1.6% of a
+    /// header-only file's samples.
+    private var packed: UInt32 { UInt32(group) << 16 | UInt32(element) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(packed) }
+    public func _rawHashValue(seed: Int) -> Int { packed._rawHashValue(seed: seed) }
 }
 
 private let hexDigits = Array("0123456789ABCDEF".utf8)
