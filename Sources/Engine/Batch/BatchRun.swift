@@ -234,16 +234,24 @@ public final class BatchRun: @unchecked Sendable {
         guard let encoded = try? ReportSpool.encoder().encode(outcome) else { return }
         journal?.append(identity: Journal.identity(of: files[index]), encodedOutcome: encoded)
         spool?.replace(encoded, state: .quarantined, at: index)
-        // Its crosswalk rows were not kept per input; its header is scrubbed again to find them.
-        let scrub = settings.mapPath == nil ? nil : try? processor.scrubResult(path: files[index])
         lock.lock()
         if settings.keepsOutcomes { outcomes[index] = outcome }
-        if settings.mapPath != nil { crosswalk.remove(input: files[index], output: output, result: scrub) }
         lock.unlock()
-        if settings.mapPath != nil && scrub == nil {
+        takeBackCrosswalkRows(of: index, output: output)
+        log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
+    }
+
+    /// With --map: the rows input `index` added, found by scrubbing its header again (they are
+    /// not kept per input).
+    private func takeBackCrosswalkRows(of index: Int, output: String) {
+        guard settings.mapPath != nil else { return }
+        let scrub = try? processor.scrubResult(path: files[index])
+        lock.lock()
+        crosswalk.remove(input: files[index], output: output, result: scrub)
+        lock.unlock()
+        if scrub == nil {
             log("dcmscrub: input \(index + 1): could not be read again to take its UIDs out of the crosswalk, which lists them")
         }
-        log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
     }
 
     private func record(_ outcome: InstanceOutcome, encoded: Data?, at index: Int, spool: ReportSpool) {

@@ -101,7 +101,7 @@ public struct TagPattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     var isExact: Bool { mask == 0xFFFF_FFFF }
-    func matches(_ tag: Tag) -> Bool { (UInt32(tag.group) << 16 | UInt32(tag.element)) & mask == value }
+    func matches(_ tag: Tag) -> Bool { tag.packed & mask == value }
 }
 
 public struct Profile: Sendable {
