@@ -154,8 +154,9 @@ func errors(_ path: String) throws -> Set<String> {
     let folder = try Executable.scratch()
     let input = folder + "/in"
     try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
-    // 34 MB, read and checked through files: one worker spends tens of milliseconds on it while
-    // the other reaches the higher duplicate before the first reaches the lower one.
+    // 17 MB with an element after its Pixel Data, so read whole and checked through files: one
+    // worker spends tens of milliseconds on it while the other reaches the higher duplicate before
+    // the first reaches the lower one.
     let large = DicomFile.makeNew()
     try large.dataset.put(.sopClassUID, "1.2.840.10008.5.1.4.1.1.7", vr: "UI")
     try large.dataset.put(.sopInstanceUID, "1.2.3.9.9", vr: "UI")
@@ -165,6 +166,7 @@ func errors(_ path: String) throws -> Set<String> {
     }
     try large.dataset.put(Tag(0x0028, 0x0004), "MONOCHROME2", vr: "CS")
     try large.dataset.put(.pixelData, bytes: [UInt8](repeating: 7, count: 4096 * 4200), vr: "OB")
+    try large.dataset.put(Tag(0xFFFA, 0xFFFA), bytes: [0, 0, 0, 0], vr: "OB")
     try large.encoded().write(to: URL(fileURLWithPath: input + "/00-large.dcm"))
     let study = SampleStudy(patient: .plain, seed: 13)
     var other = study

@@ -247,8 +247,10 @@ private func duplicatePairs(in folder: String) throws {
     let folder = try Fixtures.scratch()
     let input = folder + "/in"
     try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
-    // Larger than DicomFile.memoryLimit: read and checked through files, tens of milliseconds.
-    try smallImage(rows: 4096, columns: 4200, instance: "1.2.3.9.9").write(to: URL(fileURLWithPath: input + "/00-large.dcm"))
+    // Larger than DicomFile.memoryLimit with an element after its Pixel Data: read whole and
+    // checked through files, tens of milliseconds.
+    try smallImage(rows: 4096, columns: 4200, instance: "1.2.3.9.9") { try $0.put(Tag(0xFFFA, 0xFFFA), bytes: [0, 0, 0, 0], vr: "OB") }
+        .write(to: URL(fileURLWithPath: input + "/00-large.dcm"))
     let study = SampleStudy(patient: .plain, seed: 13)
     var other = study
     other.institution = "Another Hospital"

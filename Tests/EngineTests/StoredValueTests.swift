@@ -1,9 +1,9 @@
-// Tests of native Pixel Data left in the source file: the same bytes as a whole read, copied by the kernel, refused when the source changes.
+// Tests of Pixel Data left in the source file: the same bytes as a whole read, copied by the kernel, refused when the source changes.
 @testable import Engine
 import Foundation
 import Testing
 
-/// Opens `path` kept as stored, leaving a native value in the file whatever the file's size.
+/// Opens `path` kept as stored, leaving its Pixel Data value in the file whatever the file's size.
 private func leaving(_ path: String, prefix: Int) throws -> DicomFile {
     try DicomFile.open(path: path, maxBytes: DicomFile.defaultMaxBytes, loadsAllValues: true, keepsPixelsAsStored: true,
                        leavesValueFrom: 0, prefix: prefix)
@@ -12,6 +12,9 @@ private func leaving(_ path: String, prefix: Int) throws -> DicomFile {
 /// The real files whose native value can stay in the file.
 private let nativeImages = ["CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
                             "examples_rgb_color.dcm", "examples_palette.dcm", "liver_1frame.dcm"]
+/// The real files whose encapsulated value (JPEG, RLE, JPEG 2000) can stay in the file. Not
+/// MR_small_jpeg_ls_lossless.dcm: its items are stored as OW, which DCMTK writes back as OB.
+private let compressedImages = ["JPEG-lossy.dcm", "JPGExtended.dcm", "MR_small_RLE.dcm", "examples_jpeg2k.dcm", "SC_rgb_rle.dcm"]
 
 /// The same scrub written from a whole read and with the value left in the file: the same bytes,
 /// through `encoded()` and through `write(to:)`, whose value the kernel copies.
@@ -26,7 +29,9 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     let expected = try whole.encoded()
     for prefix in [1 << 20, 8192] {
         let left = try leaving(input, prefix: prefix)
-        if nativeImages.contains(name) { #expect(left.storedValue != nil, "\(name), \(prefix) bytes first") }
+        if nativeImages.contains(name) || compressedImages.contains(name) {
+            #expect(left.storedValue != nil, "\(name), \(prefix) bytes first")
+        }
         _ = try scrubber.scrub(left)
         #expect(try left.encoded() == expected, "\(name), \(prefix) bytes first")
         let out = folder + "/\(prefix).dcm"
@@ -40,15 +45,91 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     }
 }
 
-/// A header longer than the bytes read first, or encapsulated frames: the file is read whole.
-@Test func aLongHeaderOrCompressedFramesAreReadWhole() throws {
+/// A header longer than the bytes read first is read whole. Of encapsulated frames only the
+/// item headers are read: the same items, at the same places, as a whole read finds.
+@Test func aLongHeaderIsReadWholeAndOfCompressedFramesOnlyTheItemHeaders() throws {
     let short = try leaving(Fixtures.pydicom("CT_small.dcm"), prefix: 256)
     #expect(short.storedValue == nil && short.keptPixelData != nil)
-    for name in ["JPEG-lossy.dcm", "MR_small_RLE.dcm", "examples_jpeg2k.dcm"] {
-        let file = try leaving(Fixtures.pydicom(name), prefix: 1 << 20)
-        #expect(file.storedValue == nil && file.keptPixelData != nil, "\(name)")
+    for name in compressedImages {
+        let path = try Fixtures.pydicom(name)
+        // 4 KB first: the items lie past the bytes read, their headers are read where they are.
+        let file = try leaving(path, prefix: 4096)
+        let value = try #require(file.storedValue, "\(name)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let whole = try #require(bytes.withUnsafeBytes {
+            PixelDataSpan.locate(in: $0, transferSyntax: file.transferSyntax, nativeLength: nil)
+        }, "\(name)")
+        #expect(value.range == whole.value && value.fragments == whole.fragments, "\(name)")
+        #expect(file.sourceBytes?.count == min(4096, bytes.count), "\(name)")
     }
     #expect(try leaving(Fixtures.pydicom("rtplan.dcm"), prefix: 1 << 20).storedValue == nil)
+    let ow = try leaving(Fixtures.pydicom("MR_small_jpeg_ls_lossless.dcm"), prefix: 4096)
+    #expect(ow.storedValue == nil && ow.keptPixelData == nil, "encapsulated OW: read whole, written as OB")
+    // Items that run past the end of the file are no value to copy: read whole, and refused there.
+    let folder = try Fixtures.scratch()
+    let jpeg = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.pydicom("JPEG-lossy.dcm")))
+    let cut = folder + "/cut.dcm"
+    try jpeg.prefix(jpeg.count - 100).write(to: URL(fileURLWithPath: cut))
+    #expect(throws: EngineError.self) { try leaving(cut, prefix: 4096) }
+}
+
+/// A file larger than the in-memory limit (a cine, a multi-frame CT) is read up to its Pixel Data
+/// for a header-only output, as a smaller one is, and writes what a whole read writes.
+@Test func aFileLargerThanTheMemoryLimitLeavesItsValueInTheFile() throws {
+    let folder = try Fixtures.scratch()
+    let path = folder + "/large.dcm"
+    try smallImage(rows: 4096, columns: 4200) { d in
+        // A header longer than any first read: the file is read once more, up to 1 MB.
+        try d.put(Tag(0x0011, 0x0010), "ACME LONG HEADER", vr: "LO")
+        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: 200 << 10), vr: "OB")
+    }.write(to: URL(fileURLWithPath: path))
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(size > DicomFile.memoryLimit)
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    let left = try DicomFile.open(path: path, keepsPixelsAsStored: true)
+    let value = try #require(left.storedValue)
+    #expect(value.range.count == 4096 * 4200)
+    #expect((left.sourceBytes?.count ?? .max) <= DicomFile.headerPrefixLimit)
+    let whole = try DicomFile.open(path: path)
+    _ = try scrubber.scrub(whole)
+    _ = try scrubber.scrub(left)
+    let out = folder + "/out.dcm"
+    try left.write(to: out, durable: false)
+    #expect(FileManager.default.contents(atPath: out) == (try whole.encoded()))
+}
+
+/// The check of an output whose compressed frames stay in the source file reads the start of each
+/// fragment there, where JPEG comments carry text: a name written there is found.
+@Test func theCheckReadsTheFragmentHeadsOfAValueLeftInTheFile() throws {
+    var verifier = try PlantedLeaks.verifier(options: [])
+    verifier.frames = .whereChanged
+    verifier.pixels = .off
+    let scrubber = try HeaderScrubber(profile: verifier.profile, key: Fixtures.key)
+    let original = try Fixtures.pydicom("JPEG-lossy.dcm")
+    let patient = try #require(DicomFile.open(path: original).dataset.string(.patientName))
+    var named = try Data(contentsOf: URL(fileURLWithPath: original))
+    let soi = try #require(named.range(of: Data([0xFF, 0xD8, 0xFF]))).lowerBound
+    named.replaceSubrange((soi + 40)..<(soi + 40 + patient.utf8.count), with: Data(patient.utf8))
+    let folder = try Fixtures.scratch()
+    let source = folder + "/named.dcm"
+    try named.write(to: URL(fileURLWithPath: source))
+    for (path, leaks) in [(original, false), (source, true)] {
+        let file = try leaving(path, prefix: 4096)
+        let value = try #require(file.storedValue)
+        let facts = SourceFacts(collecting: file, path: path, profile: verifier.profile)
+        _ = try scrubber.scrub(file)
+        let whole = try file.encoded()
+        let check = verifier.verify(Verifier.Subject(output: .bytesThenValue(whole.prefix(whole.count - value.range.count), value),
+                                                     name: "out.dcm", source: facts))
+        #expect(check.framesDecoded == 0)
+        #expect(check.bytesScanned > whole.count - value.range.count, "the fragment heads were scanned")
+        if leaks {
+            #expect(check.findings.contains { $0.kind == .identifyingValue && $0.location == "(7FE0,0010) fragment 1" },
+                    "\(check.findings.map(\.summary))")
+        } else {
+            #expect(check.passed, "\(check.findings.map(\.summary))")
+        }
+    }
 }
 
 /// Trailing padding after the value is checked in the file and left out, as a whole read leaves it.

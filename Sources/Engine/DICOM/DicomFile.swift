@@ -28,7 +28,8 @@ public final class DicomFile {
     /// Files up to this size are read with one read and parsed from memory, and written from one
     /// buffer that the check reads first. Larger ones (cines) are read by DCMTK from the file, with
     /// Pixel Data loaded when used, and written to a temporary file that the check reads, so that
-    /// no second copy of them is ever held in memory.
+    /// no second copy of them is ever held in memory. Kept as stored, a large file's Pixel Data is
+    /// not read at all when it ends the file, as a smaller one's.
     public static let memoryLimit = 16 << 20
 
     init(handle: OpaquePointer, hasPreamble: Bool) {
@@ -51,8 +52,8 @@ public final class DicomFile {
     /// `keepsPixelsAsStored`: a file read whole keeps its Pixel Data as stored when it is the
     /// dataset's last element (see `keptPixelData`), for a caller that changes only the header
     /// and writes the file in its own transfer syntax; its frames cannot be decoded then.
-    /// From `valueLeftInFileFrom` bytes, a file kept as stored is read only up to its Pixel Data
-    /// when native samples end it: see `openLeavingValue`.
+    /// From `valueLeftInFileFrom` bytes, whatever its size, a file kept as stored is read only up
+    /// to its Pixel Data when that value (native or encapsulated) ends it: see `openLeavingValue`.
     public static func open(path: String, maxBytes: UInt64 = defaultMaxBytes, loadsAllValues: Bool = true,
                             keepsPixelsAsStored: Bool = false) throws -> DicomFile {
         try open(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues, keepsPixelsAsStored: keepsPixelsAsStored,
@@ -71,13 +72,18 @@ public final class DicomFile {
                      leavesValueFrom: Int, prefix: Int? = nil) throws -> DicomFile {
         initialize()
         let source = try SourceFile(path: path, maxBytes: maxBytes)
-        guard source.size <= memoryLimit else {
-            return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
-        }
         let first = prefix ?? headerPrefix.load(ordering: .relaxed)
         let leaving = keepsPixelsAsStored && source.size >= leavesValueFrom
         if leaving, let file = try openLeavingValue(source, prefix: min(first, source.size)) {
             return file
+        }
+        guard source.size <= memoryLimit else {
+            // A header longer than the prefix is read up to its limit once more: against the
+            // whole of a large file, that is little.
+            if leaving, first < headerPrefixLimit, let file = try openLeavingValue(source, prefix: min(headerPrefixLimit, source.size)) {
+                return file
+            }
+            return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
         }
         let bytes = try source.read(0..<source.size)
         // DCMTK inflates a deflated dataset only from a file.
@@ -102,9 +108,11 @@ public final class DicomFile {
     }
 
     /// Reads the first `prefix` bytes of `source`; when DCMTK stops in them at a top-level Pixel
-    /// Data element with a native value that ends the file (or Data Set Trailing Padding does), the
-    /// value stays in the file (`storedValue`): a header-only output needs it only to copy. Nil
-    /// when the header is longer, the value encapsulated, or anything else: the file is read whole.
+    /// Data element whose value ends the file (or Data Set Trailing Padding does), the value stays
+    /// in the file (`storedValue`): a header-only output needs it only to copy. A native value is
+    /// as long as its header says; of an encapsulated one only the item headers are read, to its
+    /// delimiter. Nil when the header is longer than the prefix, the items do not parse, or
+    /// anything else: the file is read whole.
     private static func openLeavingValue(_ source: SourceFile, prefix: Int) throws -> DicomFile? {
         let head = try source.read(0..<prefix)
         guard head.count == prefix, !head.withUnsafeBytes(Self.isDeflated) else { return nil }
@@ -112,21 +120,34 @@ public final class DicomFile {
             var offset = 0
             guard let file = try? opened({ preamble, err, len in
                 cdcm_open_memory_until_pixels(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &offset, preamble, err, len)
-            }), let value = PixelDataSpan.nativeValue(at: offset, in: raw, transferSyntax: file.transferSyntax) else { return nil }
-            let end = value.lowerBound + value.length
+            }) else { return nil }
+            let start: Int, end: Int, encoding: PixelDataSpan.Encoding
+            var fragments: [Range<Int>] = []
+            if let native = PixelDataSpan.nativeValue(at: offset, in: raw, transferSyntax: file.transferSyntax) {
+                (start, end, encoding) = (native.lowerBound, native.lowerBound + native.length, native.encoding)
+            } else if let encapsulated = PixelDataSpan.encapsulatedValue(at: offset, in: raw, transferSyntax: file.transferSyntax),
+                      let items = PixelDataSpan.fragments(from: encapsulated.lowerBound, end: source.size, header: { p in
+                          p + 8 <= raw.count ? UnsafeRawBufferPointer(rebasing: raw[p..<p + 8]).loadUnaligned(as: PixelDataSpan.ItemHeader.self)
+                                             : source.itemHeader(at: p)
+                      }) {
+                (start, end, encoding) = (encapsulated.lowerBound, items.1, encapsulated.encoding)
+                fragments = items.0
+            } else {
+                return nil
+            }
             guard end <= source.size else { return nil }
             if end < source.size {
                 // Only trailing padding may follow; it is left out, as a whole read leaves it out.
                 guard source.size - end <= 64 << 10 else { return nil }
                 let rest = try source.read(end..<source.size)
                 guard rest.count == source.size - end, rest.withUnsafeBytes({
-                    PixelDataSpan.endsWithPadding($0, at: 0, explicit: value.encoding.explicit, bigEndian: value.encoding.bigEndian)
+                    PixelDataSpan.endsWithPadding($0, at: 0, explicit: encoding.explicit, bigEndian: encoding.bigEndian)
                 }) else { return nil }
             }
             file.sourceBytes = head
-            file.keptPixelData = offset..<value.lowerBound
-            file.keptSpan = PixelDataSpan(value: value.lowerBound..<end, fragments: [])
-            file.storedValue = StoredValue(file: source, range: value.lowerBound..<end)
+            file.keptPixelData = offset..<start
+            file.keptSpan = PixelDataSpan(value: start..<end, fragments: fragments)
+            file.storedValue = StoredValue(file: source, range: start..<end, fragments: fragments)
             return file
         }
     }
@@ -198,12 +219,22 @@ public final class DicomFile {
         let file = try opened { preamble, err, len in
             cdcm_open_memory_until_pixels(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, preamble, err, len)
         }
-        guard let found = PixelDataSpan.nativeValue(at: offset, in: bytes, transferSyntax: file.transferSyntax),
-              found.lowerBound == bytes.count, found.length == value.range.count else {
+        let transferSyntax = file.transferSyntax
+        let fits: Bool
+        if value.fragments.isEmpty {
+            let found = PixelDataSpan.nativeValue(at: offset, in: bytes, transferSyntax: transferSyntax)
+            fits = found.map { $0.lowerBound == bytes.count && $0.length == value.range.count } ?? false
+        } else {
+            fits = PixelDataSpan.encapsulatedValue(at: offset, in: bytes, transferSyntax: transferSyntax)?.lowerBound == bytes.count
+        }
+        guard fits else {
             throw EngineError(.malformed, "the Pixel Data element does not end the header written before its value")
         }
+        // The items as the source holds them, where the output holds them.
+        let shift = bytes.count - value.range.lowerBound
         file.keptPixelData = offset..<bytes.count
-        file.keptSpan = PixelDataSpan(value: bytes.count..<bytes.count + found.length, fragments: [])
+        file.keptSpan = PixelDataSpan(value: bytes.count..<bytes.count + value.range.count,
+                                      fragments: value.fragments.map { $0.lowerBound + shift..<$0.upperBound + shift })
         file.storedValue = value
         return file
     }

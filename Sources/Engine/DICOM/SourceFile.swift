@@ -42,6 +42,13 @@ final class SourceFile: @unchecked Sendable {
         return Data(bytesNoCopy: buffer, count: done, deallocator: .free)
     }
 
+    /// The 8 bytes at `offset` (an item's tag and length), or nil when fewer can be read.
+    func itemHeader(at offset: Int) -> PixelDataSpan.ItemHeader? {
+        var header: PixelDataSpan.ItemHeader = (0, 0, 0, 0, 0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &header) { pread(descriptor, $0.baseAddress, 8, off_t(offset)) }
+        return n == 8 ? header : nil
+    }
+
     /// True when the file still has the size, modification and change time it was opened with:
     /// nothing has written to it since.
     var isUnchanged: Bool {
@@ -60,18 +67,26 @@ public final class StoredValue: @unchecked Sendable {
     let file: SourceFile
     /// Where the value lies in the source file.
     public let range: Range<Int>
+    /// Encapsulated Pixel Data: each item's value (the offset table first) in the source file,
+    /// as its item headers state them up to the sequence delimiter, which ends `range`. Empty for native.
+    let fragments: [Range<Int>]
 
-    init(file: SourceFile, range: Range<Int>) {
+    init(file: SourceFile, range: Range<Int>, fragments: [Range<Int>] = []) {
         self.file = file
         self.range = range
+        self.fragments = fragments
+    }
+
+    /// The bytes at `part` of the source file, read now; fails when fewer can be read or the
+    /// source changed since it was opened.
+    func read(part: Range<Int>) throws -> Data {
+        let bytes = try file.read(part)
+        guard bytes.count == part.count, file.isUnchanged else { throw Self.changed }
+        return bytes
     }
 
     /// The value's bytes, read now (for a caller that wants the whole output in memory).
-    func read() throws -> Data {
-        let bytes = try file.read(range)
-        guard bytes.count == range.count, file.isUnchanged else { throw Self.changed }
-        return bytes
-    }
+    func read() throws -> Data { try read(part: range) }
 
     /// Appends the value to `fd`; fails when the source is no longer what it was when opened,
     /// so that an output never mixes a header read then with pixels written since.

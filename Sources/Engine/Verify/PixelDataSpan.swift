@@ -105,6 +105,16 @@ struct PixelDataSpan: Equatable {
         return (start, Int(length), encoding)
     }
 
+    /// Where the encapsulated value of the Pixel Data element whose tag is at `offset` begins, from
+    /// the element's header alone: undefined length, OB when explicit, little endian, as
+    /// `element(at:)` takes it. Nil for native Pixel Data or anything else.
+    static func encapsulatedValue(at offset: Int, in bytes: UnsafeRawBufferPointer,
+                                  transferSyntax: String) -> (lowerBound: Int, encoding: Encoding)? {
+        guard let (encoding, length, start) = header(at: offset, in: bytes, transferSyntax: transferSyntax),
+              length == undefinedLength, !encoding.bigEndian, !encoding.explicit || bytes[offset + 5] == 0x42 else { return nil }
+        return (start, encoding)
+    }
+
     /// A Pixel Data element header at `offset` in the transfer syntax's encoding (OB or OW when
     /// explicit): its encoding, the length it states and where its value begins.
     private static func header(at offset: Int, in bytes: UnsafeRawBufferPointer, transferSyntax: String) -> (Encoding, UInt32, Int)? {
@@ -137,15 +147,26 @@ struct PixelDataSpan: Equatable {
 
     /// Items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD); nil when they do not parse.
     static func fragments(in bytes: UnsafeRawBufferPointer, from start: Int) -> ([Range<Int>], Int)? {
+        fragments(from: start, end: bytes.count) { p in
+            p + 8 <= bytes.count ? UnsafeRawBufferPointer(rebasing: bytes[p..<p + 8]).loadUnaligned(as: ItemHeader.self) : nil
+        }
+    }
+
+    /// The 8 bytes of an item's tag and length, as stored (little endian).
+    typealias ItemHeader = (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+
+    /// `fragments(in:from:)` over bytes that need not be in memory: `header(p)` gives the 8 bytes at
+    /// `p` (nil when they cannot be read), and the items must end by `end`.
+    static func fragments(from start: Int, end: Int, header: (Int) -> ItemHeader?) -> ([Range<Int>], Int)? {
         var fragments: [Range<Int>] = []
         var p = start
-        while p + 8 <= bytes.count {
-            guard bytes[p] == 0xFE, bytes[p + 1] == 0xFF else { return nil }
-            let length = Int(uint32(bytes, at: p + 4, bigEndian: false))
-            if bytes[p + 2] == 0xDD, bytes[p + 3] == 0xE0 {
+        while p + 8 <= end, let h = header(p) {
+            guard h.0 == 0xFE, h.1 == 0xFF else { return nil }
+            let length = Int(UInt32(h.7) << 24 | UInt32(h.6) << 16 | UInt32(h.5) << 8 | UInt32(h.4))
+            if h.2 == 0xDD, h.3 == 0xE0 {
                 return fragments.isEmpty ? nil : (fragments, p + 8)
             }
-            guard bytes[p + 2] == 0x00, bytes[p + 3] == 0xE0, p + 8 + length <= bytes.count else { return nil }
+            guard h.2 == 0x00, h.3 == 0xE0, p + 8 + length <= end else { return nil }
             fragments.append(p + 8..<p + 8 + length)
             p += 8 + length
         }

@@ -217,16 +217,28 @@ extension Verifier {
                 valueKind: needle.kind, sourceTag: needle.tag, value: needle.value))
         }
         // Compressed frames: comments and metadata boxes at the start of each fragment.
+        let stored = file.storedValue
         for (k, fragment) in (span?.fragments ?? []).enumerated() where k > 0 {
             let head = fragment.lowerBound..<min(fragment.upperBound, fragment.lowerBound + 4096)
             result.bytesScanned += head.count
-            needles.scan(bytes, in: head, minimumLength: 5) { n, _ in
+            func found(_ n: Int) {
                 let needle = needles.needles[n]
                 guard reported.insert(needle.value).inserted else { return }
                 result.findings.append(VerificationFinding(
                     kind: .identifyingValue, location: "\(Tag.pixelData) fragment \(k)", valueKind: needle.kind,
                     sourceTag: needle.tag, value: needle.value))
             }
+            if head.upperBound <= bytes.count {
+                needles.scan(bytes, in: head, minimumLength: 5) { n, _ in found(n) }
+                continue
+            }
+            // A value left in the source file (`storedValue`): its fragment's start is read there.
+            guard let stored, k < stored.fragments.count,
+                  let read = try? stored.read(part: stored.fragments[k].lowerBound..<stored.fragments[k].lowerBound + head.count) else {
+                result.findings.append(VerificationFinding(kind: .unreadable, location: "\(Tag.pixelData) fragment \(k)"))
+                continue
+            }
+            read.withUnsafeBytes { raw in needles.scan(raw, in: 0..<raw.count, minimumLength: 5) { n, _ in found(n) } }
         }
     }
 }
