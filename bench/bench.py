@@ -4,7 +4,8 @@ Run through `make bench` (bench/run.sh installs the tools, builds release, then 
 bench venv's Python). Never part of `make test`.
 
 Tasks (BENCH_TASKS, default all, in this order):
-  headers  header-only batch: dcmscrub run --pixels off, dicognito, gdcmanon, deid (issue 2)
+  headers  header-only batch: dcmscrub run --pixels off, dicognito, gdcmanon, deid (issue 2); then
+           a few large multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
   pixels   burned-in text on 640x480 ultrasound frames and cines: dcmscrub run (pixels cleaned)
            and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3)
   ingest   review workspace: dcmscrub ingest --pixels off of BENCH_INGEST_N files, and ingest
@@ -26,6 +27,8 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_STATUS_N=100000          instances in the status workspace [5000]
   BENCH_VERIFY_N=1000            header outputs verified [100]
   BENCH_PUSH_N=1000              header outputs sent to the PACS [100]
+  BENCH_LARGE_FILES=4 BENCH_LARGE_FRAMES=500   large multi-frame files for the headers task's
+                                 large-file rows, half native, half JPEG-LS (0: none) [2, 50]
   BENCH_SEED=20240601            generator seed
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
@@ -90,6 +93,8 @@ INGEST_N = int(knob("BENCH_INGEST_N", "10000", "1000"))
 STATUS_N = int(knob("BENCH_STATUS_N", "100000", "5000"))
 VERIFY_N = int(knob("BENCH_VERIFY_N", "1000", "100"))
 PUSH_N = int(knob("BENCH_PUSH_N", "1000", "100"))
+LARGE_FILES = int(knob("BENCH_LARGE_FILES", "4", "2"))
+LARGE_FRAMES = int(knob("BENCH_LARGE_FRAMES", "500", "50"))
 SEED = int(os.environ.get("BENCH_SEED", "20240601"))
 REPEATS = int(knob("BENCH_REPEATS", "3", "1"))
 REPEAT_UNDER = float(os.environ.get("BENCH_REPEAT_UNDER", "10"))
@@ -419,44 +424,79 @@ def task_headers():
         # mode timed to the same point, for comparison; targets still use each peer's fastest row.
         if n == max(SIZES):
             runs.append(("gdcmanon", "2+sync"))
-        for tool, procs in runs:
-            mode = {("dcmscrub", 1): f"1 proc, --jobs {JOBS}",
-                    ("gdcmanon", "2+sync"): "2 procs, split studies, then sync -f (on disk, as dcmscrub)"}.get(
-                (tool, procs), "1 proc (its only mode)" if procs == 1 else "2 procs, split studies")
-            if tool == "dcmscrub" and DCMSCRUB_FAIL:
-                add_row(task, tool, mode, "files", n, status="failed", note=DCMSCRUB_FAIL)
-                continue
-            def commands(out):
-                if procs == 1:
-                    return [header_commands(tool, out, [src])]
-                out.mkdir(parents=True)  # made beforehand: dicognito's own mkdir races between workers
-                halves = split(src, study_dirs(src), f"studies-{n}")
-                cmds = [header_commands(tool, out, [h]) for h in halves]
-                if procs == "2+sync":
-                    cmds = [["sh", "-c", shlex.join(str(c) for c in cmd) + " && exec sync -f " + shlex.quote(str(out))]
-                            for cmd in cmds]
-                return cmds
-
-            m, out, _, seconds = measure_median(f"{tool}-{procs}p-{n}", f"out-{tool}-{procs}p-{n}", commands,
-                                                before=lambda: warm_page_cache(tree_bytes(src)))  # about what the row writes
-            got = count_dicom(out)
-            reason = failed_reason(m, got, n)
-            note = ""
-            if tool == "dcmscrub":
-                _, q = dcmscrub_report(out)
-                if q:
-                    note = f"{q} quarantined"
-            acc = acc_text = None
-            if not reason:
-                acc = score_headers.score(src, out)
-                acc_text = score_headers.summary(acc)
-            note = with_repeats(note, seconds)
-            add_row(task, tool, mode, "files", n, m, got, "failed" if reason else "ok", reason or note, acc, acc_text)
-            if tool == "dcmscrub" and n == max(SIZES) and not reason:
-                sample["headers"] = (src, out)  # kept for verify
-            else:
-                discard(out)
+        out = header_rows(task, src, n, runs, study_dirs(src), f"studies-{n}", scored=True,
+                          keeps=n == max(SIZES))
+        if out:
+            sample["headers"] = (src, out)  # kept for verify
+    task_large_headers()
     return sample
+
+
+def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
+    """The rows of one header task: each (tool, procs) over `src`, two processes splitting `units`.
+    Returns dcmscrub's output folder when `keeps` (the others are discarded)."""
+    kept = None
+    for tool, procs in runs:
+        mode = {("dcmscrub", 1): f"1 proc, --jobs {JOBS}",
+                ("gdcmanon", "2+sync"): "2 procs, split studies, then sync -f (on disk, as dcmscrub)"}.get(
+            (tool, procs), "1 proc (its only mode)" if procs == 1 else "2 procs, split studies")
+        if tool == "dcmscrub" and DCMSCRUB_FAIL:
+            add_row(task, tool, mode, "files", n, status="failed", note=DCMSCRUB_FAIL)
+            continue
+        def commands(out):
+            if procs == 1:
+                return [header_commands(tool, out, [src])]
+            out.mkdir(parents=True)  # made beforehand: dicognito's own mkdir races between workers
+            halves = split(src, units, split_tag)
+            cmds = [header_commands(tool, out, [h]) for h in halves]
+            if procs == "2+sync":
+                cmds = [["sh", "-c", shlex.join(str(c) for c in cmd) + " && exec sync -f " + shlex.quote(str(out))]
+                        for cmd in cmds]
+            return cmds
+
+        m, out, _, seconds = measure_median(f"{tool}-{procs}p-{task}", f"out-{tool}-{procs}p-{task}", commands,
+                                            before=lambda: warm_page_cache(tree_bytes(src)))  # about what the row writes
+        got = count_dicom(out)
+        reason = failed_reason(m, got, n)
+        note = ""
+        if tool == "dcmscrub":
+            _, q = dcmscrub_report(out)
+            if q:
+                note = f"{q} quarantined"
+        acc = acc_text = None
+        if not reason and scored:
+            acc = score_headers.score(src, out)
+            acc_text = score_headers.summary(acc)
+        note = with_repeats(note, seconds)
+        add_row(task, tool, mode, "files", n, m, got, "failed" if reason else "ok", reason or note, acc, acc_text)
+        if tool == "dcmscrub" and keeps and not reason:
+            kept = out
+        else:
+            discard(out)
+    return kept
+
+
+def large_inputs():
+    def make(folder):
+        say(f"generating {LARGE_FILES} large multi-frame files ({LARGE_FRAMES} frames) in {folder.relative_to(ROOT)}")
+        subprocess.run([PY, BENCH / "gen_large.py", "--out", folder, "--files", str(LARGE_FILES), "--frames",
+                        str(LARGE_FRAMES), "--seed", str(SEED)], check=True, stdout=sys.stderr)
+    return cached(WORK / f"large-{LARGE_FILES}x{LARGE_FRAMES}",
+                  stamp_of(file_hash(BENCH / "gen_large.py"), LARGE_FILES, LARGE_FRAMES, SEED), make)
+
+
+def task_large_headers():
+    """Header-only over a few large multi-frame files, half native and half JPEG-LS: what a cine or
+    an enhanced CT costs in time and memory. Not scored (score_headers pairs by native Pixel Data);
+    the headers are gen.py's kind and the header rows above score the tools' cleaning."""
+    if LARGE_FILES < 1:
+        return
+    src = large_inputs()
+    task = f"large-headers-{LARGE_FILES}x{LARGE_FRAMES}f-{tree_bytes(src) >> 20}MiB"
+    say(f"task {task}")
+    runs = [("dcmscrub", 1), ("gdcmanon", 1), ("gdcmanon", 2), ("gdcmanon", "2+sync"), ("dicognito", 2)]
+    units = [p for p in Path(src).glob("*") if p.is_dir()]
+    header_rows(task, src, LARGE_FILES, runs, units, f"large-{LARGE_FILES}x{LARGE_FRAMES}", scored=False)
 
 
 # ------------------------------------------------------------------ task: pixels

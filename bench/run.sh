@@ -29,6 +29,7 @@ mkdir -p "$WORK/logs"
 need=()
 command -v gdcmanon >/dev/null || need+=(libgdcm-tools)
 command -v tesseract >/dev/null || need+=(tesseract-ocr)
+command -v dcmcjpls >/dev/null || need+=(dcmtk)   # JPEG-LS inputs of the large-file rows (gen_large.py)
 command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/bin/time ] || need+=(time)
 command -v python3 >/dev/null || need+=(python3)
