@@ -238,7 +238,9 @@ public final class BatchRun: @unchecked Sendable {
         if settings.keepsOutcomes { outcomes[index] = outcome }
         lock.unlock()
         takeBackCrosswalkRows(of: index, output: output)
-        log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")")
+        // This input may have had a line of its own already (a failed check): this one stands.
+        log("dcmscrub: input \(index + 1): quarantined (\(outcome.code ?? "")): \(outcome.reason ?? "")"
+            + " (a lower input reached later took its output path; this replaces what was said of it before)")
     }
 
     /// With --map: the rows input `index` added, found by scrubbing its header again (they are
