@@ -243,3 +243,48 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     #expect(again.storedValue != nil)
     #expect(try again.encoded() == whole.encoded())
 }
+
+/// Damaged item headers (each byte of each item's tag and length, and of the delimiter, set to
+/// other values): the value left in the file writes exactly what DCMTK writes from a whole parse,
+/// or the file is refused as a whole parse refuses it. Never other bytes.
+@Test(arguments: ["JPEG-lossy.dcm", "SC_rgb_rle.dcm"])
+func damagedItemHeadersWriteWhatAWholeParseWritesOrNothing(name: String) throws {
+    let original = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.pydicom(name)))
+    let value = try #require(try leaving(try Fixtures.pydicom(name), prefix: 4096).storedValue)
+    // Every item header: the 8 bytes before each fragment, and the delimiter ending the value.
+    let headers = value.fragments.map { $0.lowerBound - 8 } + [value.range.upperBound - 8]
+    let folder = try Fixtures.scratch()
+    let path = folder + "/damaged.dcm"
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    var compared = 0
+    for at in headers.flatMap({ $0..<$0 + 8 }) {
+        for replacement: UInt8 in [0x00, 0x01, 0xFF, original[at] ^ 0x80] where replacement != original[at] {
+            var damaged = original
+            damaged[at] = replacement
+            try damaged.write(to: URL(fileURLWithPath: path))
+            func written(_ open: () throws -> DicomFile) -> Data? {
+                guard let file = try? open(), (try? scrubber.scrub(file)) != nil else { return nil }
+                return try? file.encoded()
+            }
+            let whole = written { try DicomFile.open(bytes: damaged) }
+            let left = written { try leaving(path, prefix: 4096) }
+            #expect(whole == left, "\(name): byte \(at) set to \(replacement)")
+            if whole != nil { compared += 1 }
+        }
+    }
+    #expect(compared > 0)
+    // A fragment of odd length, which DCMTK pads when it writes it: read whole, and padded.
+    var odd = original
+    let fragment = value.fragments[1]
+    odd.remove(at: fragment.upperBound - 1)
+    let length = UInt32(fragment.count - 1)
+    odd.replaceSubrange(fragment.lowerBound - 4..<fragment.lowerBound, with: withUnsafeBytes(of: length.littleEndian) { Data($0) })
+    try odd.write(to: URL(fileURLWithPath: path))
+    #expect(try leaving(path, prefix: 4096).storedValue == nil)
+    let whole = try DicomFile.open(bytes: odd)
+    _ = try scrubber.scrub(whole)
+    let left = try leaving(path, prefix: 4096)
+    _ = try scrubber.scrub(left)
+    #expect(try left.encoded() == whole.encoded())
+    #expect(try left.encoded().count == whole.encoded().count)
+}

@@ -145,7 +145,9 @@ struct PixelDataSpan: Equatable {
         return UInt16(b[0]) << 8 | UInt16(b[1])
     }
 
-    /// Items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD); nil when they do not parse.
+    /// Items (FFFE,E000) of even length up to the sequence delimiter (FFFE,E0DD) of length 0, as
+    /// DCMTK writes them (it pads an odd item): a value copied as it is must be what DCMTK would
+    /// write. Nil when they do not parse so.
     static func fragments(in bytes: UnsafeRawBufferPointer, from start: Int) -> ([Range<Int>], Int)? {
         fragments(from: start, end: bytes.count) { p in
             p + 8 <= bytes.count ? UnsafeRawBufferPointer(rebasing: bytes[p..<p + 8]).loadUnaligned(as: ItemHeader.self) : nil
@@ -164,9 +166,9 @@ struct PixelDataSpan: Equatable {
             guard h.0 == 0xFE, h.1 == 0xFF else { return nil }
             let length = Int(UInt32(h.7) << 24 | UInt32(h.6) << 16 | UInt32(h.5) << 8 | UInt32(h.4))
             if h.2 == 0xDD, h.3 == 0xE0 {
-                return fragments.isEmpty ? nil : (fragments, p + 8)
+                return fragments.isEmpty || length != 0 ? nil : (fragments, p + 8)
             }
-            guard h.2 == 0x00, h.3 == 0xE0, p + 8 + length <= end else { return nil }
+            guard h.2 == 0x00, h.3 == 0xE0, length % 2 == 0, p + 8 + length <= end else { return nil }
             fragments.append(p + 8..<p + 8 + length)
             p += 8 + length
         }
