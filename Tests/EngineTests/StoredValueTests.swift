@@ -9,6 +9,14 @@ private func leaving(_ path: String, prefix: Int) throws -> DicomFile {
                        leavesValueFrom: 0, prefix: prefix)
 }
 
+/// The check as a header-only batch runs it (no OCR, frames decoded only where changed), and a scrubber.
+private func headerOnlyCheck() throws -> (Verifier, HeaderScrubber) {
+    var verifier = try PlantedLeaks.verifier(options: [])
+    verifier.frames = .whereChanged
+    verifier.pixels = .off
+    return (verifier, try HeaderScrubber(profile: verifier.profile, key: Fixtures.key))
+}
+
 /// The real files whose native value can stay in the file.
 private let nativeImages = ["CT_small.dcm", "MR_small.dcm", "MR_small_bigendian.dcm", "MR_small_implicit.dcm",
                             "examples_rgb_color.dcm", "examples_palette.dcm", "liver_1frame.dcm"]
@@ -101,10 +109,7 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
 /// The check of an output whose compressed frames stay in the source file reads the start of each
 /// fragment there, where JPEG comments carry text: a name written there is found.
 @Test func theCheckReadsTheFragmentHeadsOfAValueLeftInTheFile() throws {
-    var verifier = try PlantedLeaks.verifier(options: [])
-    verifier.frames = .whereChanged
-    verifier.pixels = .off
-    let scrubber = try HeaderScrubber(profile: verifier.profile, key: Fixtures.key)
+    let (verifier, scrubber) = try headerOnlyCheck()
     let original = try Fixtures.pydicom("JPEG-lossy.dcm")
     let patient = try #require(DicomFile.open(path: original).dataset.string(.patientName))
     var named = try Data(contentsOf: URL(fileURLWithPath: original))
@@ -170,10 +175,7 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
 /// The check of an output whose value follows from the source file: it passes the source's own
 /// value, and fails one it cannot account for.
 @Test func theCheckKnowsTheValueItsWriterCopies() throws {
-    var verifier = try PlantedLeaks.verifier(options: [])
-    verifier.frames = .whereChanged
-    verifier.pixels = .off
-    let scrubber = try HeaderScrubber(profile: verifier.profile, key: Fixtures.key)
+    let (verifier, scrubber) = try headerOnlyCheck()
     let source = try Fixtures.pydicom("MR_small.dcm")
     let file = try leaving(source, prefix: 8192)
     let value = try #require(file.storedValue)
