@@ -4,8 +4,9 @@ Run through `make bench` (bench/run.sh installs the tools, builds release, then 
 bench venv's Python). Never part of `make test`.
 
 Tasks (BENCH_TASKS, default all, in this order):
-  headers  header-only batch: dcmscrub run --pixels off, dicognito, gdcmanon, deid (issue 2); then
-           a few large multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
+  headers  header-only batch: dcmscrub run --pixels off, dicognito, gdcmanon, deid (issue 2), and on
+           the largest batch two reference rows (dcmtk-floor, not scored); then a few large
+           multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
   pixels   burned-in text on 640x480 ultrasound frames and cines: dcmscrub run (pixels cleaned)
            and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3)
   ingest   review workspace: dcmscrub ingest --pixels off of BENCH_INGEST_N files, and ingest
@@ -405,7 +406,27 @@ def header_commands(tool, out, srcs):
         return ["gdcmanon", "-e", "-c", gdcm_cert(), "-r", "-i", srcs[0], "-o", out]
     if tool == "deid":
         return [PY, BENCH / "peers/deid_headers.py", out, *srcs]
+    if tool in FLOOR_TOOLS:
+        return [dcmtk_floor(), *(["--check"] if tool == "dcmtk-floor+check" else []), srcs[0], out]
     raise ValueError(tool)
+
+
+# Reference rows, not peers (targets never use them): the least a header de-identifier built on
+# DCMTK does per file (bench/peers/dcmtk_floor.cpp), alone and with an independent check of each
+# output (read back, parsed again, every value searched for five of its source's values).
+FLOOR_TOOLS = ("dcmtk-floor", "dcmtk-floor+check")
+FLOOR_MODES = {"dcmtk-floor": "reference: load, 24 emptied, save; 2 procs",
+               "dcmtk-floor+check": "reference: as above + re-parse, search; 2 procs"}
+
+
+def dcmtk_floor():
+    """bench/peers/dcmtk_floor.cpp compiled into bench/work (again when the source changed)."""
+    source, binary, stamp = BENCH / "peers/dcmtk_floor.cpp", WORK / "dcmtk_floor", WORK / "dcmtk_floor.stamp"
+    if not binary.exists() or not stamp.exists() or stamp.read_text() != file_hash(source):
+        subprocess.run(["g++", "-O2", "-std=c++17", str(source), "-o", str(binary),
+                        "-ldcmdata", "-loflog", "-lofstd"], check=True, capture_output=True)
+        stamp.write_text(file_hash(source))
+    return binary
 
 
 def task_headers():
@@ -424,12 +445,27 @@ def task_headers():
         # mode timed to the same point, for comparison; targets still use each peer's fastest row.
         if n == max(SIZES):
             runs.append(("gdcmanon", "2+sync"))
+            runs += [(tool, 2) for tool in FLOOR_TOOLS]
         out = header_rows(task, src, n, runs, study_dirs(src), f"studies-{n}", scored=True,
                           keeps=n == max(SIZES))
         if out:
             sample["headers"] = (src, out)  # kept for verify
     task_large_headers()
     return sample
+
+
+def floor_note(run_name):
+    """A reference row's note: what its check found in the outputs (its processes' last lines)."""
+    holding = 0
+    for i in range(2):
+        try:
+            last = (LOGS / f"{run_name}.{i}.out").read_text().strip().splitlines()[-1]
+        except (OSError, IndexError):
+            continue
+        if "still hold" in last:
+            holding += int(last.split(", ")[-1].split()[0])
+    found = f"; its check found source values left in {holding} outputs" if "check" in run_name else ""
+    return "not a de-identifier, not scored" + found
 
 
 def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
@@ -439,10 +475,18 @@ def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
     for tool, procs in runs:
         mode = {("dcmscrub", 1): f"1 proc, --jobs {JOBS}",
                 ("gdcmanon", "2+sync"): "2 procs, split studies, then sync -f (on disk, as dcmscrub)"}.get(
-            (tool, procs), "1 proc (its only mode)" if procs == 1 else "2 procs, split studies")
+            (tool, procs), FLOOR_MODES.get(tool) or ("1 proc (its only mode)" if procs == 1 else "2 procs, split studies"))
         if tool == "dcmscrub" and DCMSCRUB_FAIL:
             add_row(task, tool, mode, "files", n, status="failed", note=DCMSCRUB_FAIL)
             continue
+        if tool in FLOOR_TOOLS:
+            try:
+                dcmtk_floor()
+            except (OSError, subprocess.CalledProcessError) as e:
+                why = (getattr(e, "stderr", b"") or b"").decode(errors="replace").strip().splitlines()
+                add_row(task, tool, mode, "files", n, status="failed",
+                        note="cannot compile bench/peers/dcmtk_floor.cpp" + (f": {why[0][:120]}" if why else ""))
+                continue
         def commands(out):
             if procs == 1:
                 return [header_commands(tool, out, [src])]
@@ -454,7 +498,7 @@ def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
                         for cmd in cmds]
             return cmds
 
-        m, out, _, seconds = measure_median(f"{tool}-{procs}p-{task}", f"out-{tool}-{procs}p-{task}", commands,
+        m, out, run_name, seconds = measure_median(f"{tool}-{procs}p-{task}", f"out-{tool}-{procs}p-{task}", commands,
                                             before=lambda: warm_page_cache(tree_bytes(src)))  # about what the row writes
         got = count_dicom(out)
         reason = failed_reason(m, got, n)
@@ -464,7 +508,9 @@ def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
             if q:
                 note = f"{q} quarantined"
         acc = acc_text = None
-        if not reason and scored:
+        if tool in FLOOR_TOOLS and not reason:
+            note = floor_note(run_name)
+        if not reason and scored and tool not in FLOOR_TOOLS:
             acc = score_headers.score(src, out)
             acc_text = score_headers.summary(acc)
         note = with_repeats(note, seconds)

@@ -175,7 +175,9 @@ pixels accuracy: recall = identifying tokens whose every glyph pixel is gone in 
   default threads.
 Modes: dcmscrub run --pixels off | run (pixels cleaned); dicognito defaults; gdcmanon PS3.15 basic profile (-e,
   self-signed certificate, so it also encrypts the originals into the file); deid default recipe with
-  remove_private=True.
+  remove_private=True. dcmtk-floor (reference, not a de-identifier; bench/peers/dcmtk_floor.cpp): DCMTK loads
+  each file, empties 24 attributes, replaces its SOP Instance UID and saves it; +check also reads each output
+  back, parses it again and searches every value for five of its source's values.
 push: each run sends the same outputs into an empty Orthanc on 127.0.0.1 (a new storage folder); accuracy is
   what Orthanc holds afterwards (REST). dcmscrub also asks by C-FIND what the PACS holds before and confirms
   every instance after; Orthanc's own work shows as "others" CPU (bench/task_push.py)."""
