@@ -246,6 +246,21 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     #expect(try again.encoded() == whole.encoded())
 }
 
+/// Writes `damaged` to `path`, scrubs it read whole and with the value left in the file, and
+/// expects the same bytes from both (nil when refused). True when the whole read wrote anything.
+private func expectSameOutput(_ damaged: Data, at path: String, prefix: Int, _ scrubber: HeaderScrubber, _ what: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
+    try damaged.write(to: URL(fileURLWithPath: path))
+    func written(_ open: () throws -> DicomFile) -> Data? {
+        guard let file = try? open(), (try? scrubber.scrub(file)) != nil else { return nil }
+        return try? file.encoded()
+    }
+    let whole = written { try DicomFile.open(bytes: damaged) }
+    let left = written { try leaving(path, prefix: prefix) }
+    #expect(whole == left, "\(what)", sourceLocation: sourceLocation)
+    return whole != nil
+}
+
 /// Damaged item headers (each byte of each item's tag and length, and of the delimiter, set to
 /// other values): the value left in the file writes exactly what DCMTK writes from a whole parse,
 /// or the file is refused as a whole parse refuses it. Never other bytes.
@@ -263,15 +278,9 @@ func damagedItemHeadersWriteWhatAWholeParseWritesOrNothing(name: String) throws 
         for replacement: UInt8 in [0x00, 0x01, 0xFF, original[at] ^ 0x80] where replacement != original[at] {
             var damaged = original
             damaged[at] = replacement
-            try damaged.write(to: URL(fileURLWithPath: path))
-            func written(_ open: () throws -> DicomFile) -> Data? {
-                guard let file = try? open(), (try? scrubber.scrub(file)) != nil else { return nil }
-                return try? file.encoded()
+            if try expectSameOutput(damaged, at: path, prefix: 4096, scrubber, "\(name): byte \(at) set to \(replacement)") {
+                compared += 1
             }
-            let whole = written { try DicomFile.open(bytes: damaged) }
-            let left = written { try leaving(path, prefix: 4096) }
-            #expect(whole == left, "\(name): byte \(at) set to \(replacement)")
-            if whole != nil { compared += 1 }
         }
     }
     #expect(compared > 0)
@@ -289,4 +298,29 @@ func damagedItemHeadersWriteWhatAWholeParseWritesOrNothing(name: String) throws 
     _ = try scrubber.scrub(left)
     #expect(try left.encoded() == whole.encoded())
     #expect(try left.encoded().count == whole.encoded().count)
+}
+
+/// A damaged Pixel Data element header (each byte of its tag, VR, reserved bytes and length set
+/// to other values), in native, big endian and encapsulated files: the value left in the file
+/// writes what a whole parse writes, or both refuse the file. Never other bytes.
+@Test(arguments: ["CT_small.dcm", "MR_small_bigendian.dcm", "JPEG-lossy.dcm"])
+func aDamagedPixelDataHeaderWritesWhatAWholeParseWritesOrNothing(name: String) throws {
+    let original = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.pydicom(name)))
+    let tag: [UInt8] = name.contains("bigendian") ? [0x7F, 0xE0, 0x00, 0x10] : [0xE0, 0x7F, 0x10, 0x00]
+    let header = try #require(original.lastRange(of: Data(tag))).lowerBound
+    let folder = try Fixtures.scratch()
+    let path = folder + "/damaged.dcm"
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    // Undamaged, the value stays in the file: the comparisons below start from that path.
+    #expect(try leaving(try Fixtures.pydicom(name), prefix: 8192).storedValue != nil)
+    var compared = 0
+    for at in header..<header + 12 {
+        for replacement: UInt8 in [0x00, 0x01, 0xFF, original[at] ^ 0x80] where replacement != original[at] {
+            var damaged = original
+            damaged[at] = replacement
+            let what = "\(name): byte \(at - header) of the header set to \(replacement)"
+            if try expectSameOutput(damaged, at: path, prefix: 8192, scrubber, what) { compared += 1 }
+        }
+    }
+    #expect(compared > 0)
 }
