@@ -6,14 +6,14 @@
 // Every file under SRC is loaded whole with DcmFileFormat::loadFile, 24 Basic Profile attributes
 // of the dataset are emptied, SOP Instance UID is replaced (std::hash, not a keyed hash) in the
 // dataset and the meta header, and the file is saved under OUT at its relative path, in its own
-// transfer syntax. With --check each output is also read back, parsed again from memory and every
-// element's value but Pixel Data is searched for five of its source's values (the independent
-// check dcmscrub makes of every output, reduced to a byte search). Prints how many outputs were
+// transfer syntax. With --check each output is also read back and parsed again up to its Pixel Data,
+// and every element's value is searched for five of its source's values (the independent check
+// dcmscrub makes of every output, reduced to a byte search). Prints how many outputs were
 // written and, with --check, how many still hold a source value (most do: private elements and
 // sequences are not touched).
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/oflog/oflog.h>
 
 #include <cstdio>
 #include <cstring>
@@ -48,26 +48,12 @@ void makeParents(const std::string &path) {
         mkdir(path.substr(0, at).c_str(), 0755);
 }
 
-// True when a value of the output (read back from `out`) holds one of `needles`.
+// True when a value of the output (read back from `out`, up to its Pixel Data, as dcmscrub's check
+// reads it) holds one of `needles`.
 bool holdsSourceValue(const std::string &out, const std::vector<std::string> &needles) {
-    static std::vector<char> bytes;  // reused: one allocation for the run, as a checker would
-    size_t size = 0;
-    if (FILE *f = std::fopen(out.c_str(), "rb")) {
-        struct stat info;
-        if (fstat(fileno(f), &info) == 0 && info.st_size > 0) {
-            if (bytes.size() < size_t(info.st_size)) bytes.resize(size_t(info.st_size));
-            size = std::fread(bytes.data(), 1, size_t(info.st_size), f);
-        }
-        std::fclose(f);
-    }
-    DcmInputBufferStream stream;
-    stream.setBuffer(bytes.data(), offile_off_t(size));
-    stream.setEos();
     DcmFileFormat back;
-    back.transferInit();
-    OFCondition read = back.read(stream, EXS_Unknown);
-    back.transferEnd();
-    if (read.bad()) return true;  // fail closed, as a check would
+    if (back.loadFileUntilTag(out.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect, DCM_PixelData).bad())
+        return true;  // fail closed, as a check would
     DcmStack stack;
     while (back.getDataset()->nextObject(stack, OFTrue).good()) {
         DcmObject *object = stack.top();
@@ -93,6 +79,7 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "usage: dcmtk_floor [--check] SRC OUT\n");
         return 2;
     }
+    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);  // reading up to Pixel Data warns for every file
     std::string src = argv[1 + check], out = argv[2 + check];
     while (src.size() > 1 && src.back() == '/') src.pop_back();
     if (nftw(src.c_str(), collect, 64, FTW_PHYS) != 0) {
