@@ -283,6 +283,20 @@ size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen) {
     return std::strlen(uid);
 }
 
+int cdcm_transfer_syntax_is_encapsulated(cdcm_file *file) {
+    return file != nullptr && file->xfer != EXS_Unknown && DcmXfer(file->xfer).isEncapsulated() ? 1 : 0;
+}
+
+int cdcm_pixel_data_is_encapsulated(cdcm_file *file) {
+    DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
+    DcmElement *element = nullptr;
+    if (ds == nullptr || ds->findAndGetElement(DCM_PixelData, element, OFFalse).bad() || element == nullptr) return -1;
+    auto *pixels = dynamic_cast<DcmPixelData *>(element);
+    DcmPixelSequence *items = nullptr;
+    // Items read in any syntax are kept as the representation of the syntax they were read in.
+    return pixels != nullptr && pixels->getEncapsulatedRepresentation(file->xfer, nullptr, items).good() && items != nullptr ? 1 : 0;
+}
+
 int cdcm_save(cdcm_file *file, const char *path, const char *transfer_syntax, char *err, size_t errlen) {
     ShapeChange change(node(file));
     if (path == nullptr) { fail(err, errlen, "no file or path"); return -1; }

@@ -62,6 +62,42 @@ func tree(_ folder: String) -> [String: Data] {
     #expect(FileManager.default.contents(atPath: inputs + "/CT_small.dcm") == FileManager.default.contents(atPath: try Fixtures.pydicom("CT_small.dcm")))
 }
 
+/// A JPEG baseline or extended file (transfer syntax 1.2.840.10008.1.2.4.50 or .51) whose meta
+/// header declares explicit little endian instead, its frames left as they are.
+func declaringExplicitLittleEndian(_ jpeg: Data) throws -> Data {
+    var bytes = jpeg
+    let declared = try #require(bytes.range(of: Data("1.2.840.10008.1.2.4.5".utf8)))
+    // 19 characters and a NUL for 22: the element and its group are 2 bytes shorter.
+    bytes.replaceSubrange(declared.lowerBound..<declared.lowerBound + 22, with: Data("1.2.840.10008.1.2.1".utf8) + [0])
+    bytes[declared.lowerBound - 2] -= 2
+    bytes[140] -= 2 // (0002,0000) File Meta Information Group Length, after the preamble and its header
+    return bytes
+}
+
+/// JPEG frames under a syntax that does not say so. JPEG-lossy.dcm's transfer syntax UID made one
+/// that DCMTK does not know (it then reads the dataset as explicit little endian), or made explicit
+/// little endian itself (the meta header's lengths adjusted): header-only, both went out with
+/// compressed frames under an uncompressed syntax. Quarantined in both modes, nothing written.
+@Test func compressedFramesUnderAnotherSyntaxAreQuarantinedInBothModes() throws {
+    let folder = try Fixtures.scratch()
+    let original = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.pydicom("JPEG-lossy.dcm")))
+    let declared = try #require(original.range(of: Data("1.2.840.10008.1.2.4.51".utf8)))
+    var unknown = original
+    unknown.replaceSubrange(declared, with: Data("1.2.840.10008.1.2.4.99".utf8))
+    let native = try declaringExplicitLittleEndian(original)
+    try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+    for (name, bytes, code) in [("unknown", unknown, "unsupported"), ("native", native, "malformed")] {
+        try FileManager.default.createDirectory(atPath: folder + "/in/" + name, withIntermediateDirectories: true)
+        try bytes.write(to: URL(fileURLWithPath: folder + "/in/\(name)/jpeg.dcm"))
+        for pixels in [PixelPolicy.off, .clean] {
+            let out = folder + "/out-\(name)-\(pixels)"
+            let report = try runBatch([folder + "/in/" + name], out: out, pixels: pixels)
+            #expect(report.instances.map(\.code) == [code], "\(name), \(pixels)")
+            #expect(!tree(out).keys.contains { $0.hasSuffix(".dcm") }, "\(name), \(pixels)")
+        }
+    }
+}
+
 @Test func pixelsAreCleanedByDefaultAndOffIsStated() throws {
     let folder = try Fixtures.scratch()
     let files = try SampleStudy(patient: .plain, seed: 21).writeStudy(into: folder + "/in", slices: 2)

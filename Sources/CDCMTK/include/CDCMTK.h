@@ -73,6 +73,11 @@ cdcm_item *cdcm_meta(cdcm_file *file);
 /// The transfer syntax UID the dataset was read in (or will be written in), e.g. "1.2.840.10008.1.2.1".
 /// Returns the number of bytes written (without NUL), 0 when unknown.
 size_t cdcm_transfer_syntax(cdcm_file *file, char *out, size_t outlen);
+/// 1 when that transfer syntax stores Pixel Data encapsulated (compressed frames in items), else 0.
+int cdcm_transfer_syntax_is_encapsulated(cdcm_file *file);
+/// 1 when the dataset's top-level Pixel Data was read as items (encapsulated), 0 when read as one
+/// value, -1 without Pixel Data.
+int cdcm_pixel_data_is_encapsulated(cdcm_file *file);
 
 /// Writes the file to `path` (overwriting), in the transfer syntax it was read in, unchanged pixel
 /// data representation, with a meta header whose SOP Class / Instance UIDs follow the dataset.

@@ -15,5 +15,16 @@ enum Admission {
         if sopClass == dicomdirClass {
             throw EngineError(.unsupported, "a DICOMDIR is not delivered; outputs get their own names")
         }
+        // A transfer syntax DCMTK does not know: it reads the dataset in the syntax it detects,
+        // but cannot know how the Pixel Data is encoded, and would write compressed frames under
+        // an uncompressed syntax.
+        if let declared = file.meta.string(.transferSyntaxUID), !declared.isEmpty, declared != file.transferSyntax {
+            throw EngineError(.unsupported, "unknown transfer syntax in the meta header (0002,0010)")
+        }
+        // Compressed frames under an uncompressed syntax, or the reverse: no reader decodes them
+        // as they are stored, and neither can the pixel step or the check.
+        if let encapsulated = file.storesPixelDataEncapsulated, encapsulated != file.hasEncapsulatedSyntax {
+            throw EngineError(.malformed, "Pixel Data is not stored as its transfer syntax says (encapsulated or not)")
+        }
     }
 }

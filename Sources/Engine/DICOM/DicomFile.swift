@@ -281,6 +281,17 @@ public final class DicomFile {
         return n == 0 ? "" : String(cString: buffer)
     }
 
+    /// True when `transferSyntax` stores Pixel Data encapsulated (compressed frames in items).
+    public var hasEncapsulatedSyntax: Bool { cdcm_transfer_syntax_is_encapsulated(handle) != 0 }
+
+    /// Whether the top-level Pixel Data is stored as items (encapsulated), as it was read or kept
+    /// as stored; nil without Pixel Data.
+    public var storesPixelDataEncapsulated: Bool? {
+        if let keptSpan { return keptSpan.isEncapsulated }
+        let read = cdcm_pixel_data_is_encapsulated(handle)
+        return read < 0 ? nil : read == 1
+    }
+
     /// Re-encodes every text value in UTF-8 and sets Specific Character Set to ISO_IR 192.
     public func convertToUTF8() throws {
         try withErrorBufferThrowing(.characterSet) { err, len in
