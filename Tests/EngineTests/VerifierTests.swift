@@ -307,3 +307,30 @@ func realFilesPassTheHeaderCheckUnderEveryOptionSet(options: Set<ProfileOption>)
     #expect(!Verifier.cutByRedaction(word(160, height: 30), [box]))         // taller than the box
     #expect(!Verifier.cutByRedaction(word(160, text: ""), [box]))           // marks with nothing read
 }
+
+/// An output whose frames are not stored as its transfer syntax says (JPEG frames under explicit
+/// little endian) is a finding, also where a header-only batch checks it (the bytes about to be
+/// written, their Pixel Data kept as stored); the output as written is not.
+@Test func framesStoredOtherwiseThanTheOutputsSyntaxSayAreAFinding() throws {
+    let folder = try Fixtures.scratch()
+    let source = try Fixtures.pydicom("JPEG-lossy.dcm")
+    let report = try runBatch([source], out: folder + "/out")
+    let output = folder + "/out/" + (try #require(report.instances.first?.output))
+    var verifier = try PlantedLeaks.verifier(options: [])
+    verifier.frames = .whereChanged
+    verifier.pixels = .off
+    let facts = try SourceFacts.read(path: source, profile: verifier.profile)
+    let written = try Data(contentsOf: URL(fileURLWithPath: output))
+    #expect(verifier.verify(Verifier.Subject(output: .bytes(written), name: "out.dcm", source: facts)).passed)
+    let mislabelled = try declaringExplicitLittleEndian(written)
+    #expect(verifier.verify(Verifier.Subject(output: .bytes(mislabelled), name: "out.dcm", source: facts)).findings.map(\.kind)
+            == [.undecodableFrame])
+    // As a header-only batch writes it: the header, then the value left in the (here: mislabelled) file.
+    try mislabelled.write(to: URL(fileURLWithPath: output))
+    let left = try DicomFile.open(path: output, maxBytes: DicomFile.defaultMaxBytes, loadsAllValues: true,
+                                  keepsPixelsAsStored: true, leavesValueFrom: 0, prefix: 8192)
+    let value = try #require(left.storedValue)
+    let head = mislabelled.prefix(value.range.lowerBound)
+    #expect(verifier.verify(Verifier.Subject(output: .bytesThenValue(head, value), name: "out.dcm", source: facts)).findings.map(\.kind)
+            == [.undecodableFrame])
+}

@@ -12,6 +12,11 @@ extension Verifier {
             if facts.geometry != nil { result.findings.append(VerificationFinding(kind: .geometryChanged, location: Tag.pixelData.description)) }
             return
         }
+        // Frames stored otherwise than the output's transfer syntax says decode as noise, or not at all.
+        if file.storesPixelDataEncapsulated != file.hasEncapsulatedSyntax {
+            result.findings.append(VerificationFinding(kind: .undecodableFrame, location: Tag.pixelData.description))
+            return
+        }
         let info: PixelInfo
         do { info = try file.pixelInfo() } catch {
             result.findings.append(VerificationFinding(kind: .undecodableFrame, location: Tag.pixelData.description))
