@@ -62,6 +62,32 @@ func tree(_ folder: String) -> [String: Data] {
     #expect(FileManager.default.contents(atPath: inputs + "/CT_small.dcm") == FileManager.default.contents(atPath: try Fixtures.pydicom("CT_small.dcm")))
 }
 
+/// An element longer than the sequence item holding it (rtplan.dcm, implicit VR: the first
+/// element of its first item given 70 bytes more than the item has) is damage, quarantined as
+/// malformed, not as too large: "too-large" is kept for files above the size limit.
+@Test func anElementLongerThanItsItemIsMalformedNotTooLarge() throws {
+    let folder = try Fixtures.scratch()
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: try Fixtures.pydicom("rtplan.dcm")))
+    let item = try #require(bytes.range(of: Data([0xFE, 0xFF, 0x00, 0xE0]))).lowerBound
+    let itemLength = bytes[item + 4..<item + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+    #expect(itemLength > 0 && itemLength < 0xFFFF_FFFF)
+    let longer = UInt32(itemLength + 70)
+    bytes.replaceSubrange(item + 12..<item + 16, with: withUnsafeBytes(of: longer.littleEndian) { Data($0) })
+    try FileManager.default.createDirectory(atPath: folder + "/in", withIntermediateDirectories: true)
+    try bytes.write(to: URL(fileURLWithPath: folder + "/in/rtplan.dcm"))
+    let report = try runBatch([folder + "/in"], out: folder + "/out")
+    #expect(report.instances.map(\.code) == ["malformed"])
+    #expect(report.instances.first?.reason?.contains("larger than explicit length of surrounding item") == true)
+    // A file above the size limit is too large.
+    var settings = RunSettings(inputs: [try Fixtures.pydicom("CT_small.dcm")], output: folder + "/small-limit", key: Fixtures.key,
+                               keyFingerprint: "test")
+    settings.pixels = .off
+    settings.maxBytes = 4096
+    let batch = try BatchRun(settings: settings)
+    batch.log = { _ in }
+    #expect(try batch.run().instances.map(\.code) == ["too-large"])
+}
+
 /// A JPEG baseline or extended file (transfer syntax 1.2.840.10008.1.2.4.50 or .51) whose meta
 /// header declares explicit little endian instead, its frames left as they are.
 func declaringExplicitLittleEndian(_ jpeg: Data) throws -> Data {

@@ -258,7 +258,9 @@ public final class DicomFile {
     }
 
     private static func classify(_ message: String) -> EngineError.Code {
-        if message.contains("larger than") { return .tooLarge }
+        // Only our own size limit: DCMTK's "Length of element larger than explicit length of
+        // surrounding item" is damage, not size.
+        if message.contains("larger than the size limit") { return .tooLarge }
         if message.contains("not DICOM") { return .notDICOM }
         if message.contains("cannot open") || message.contains("cannot read") { return .io }
         return .malformed
