@@ -23,7 +23,7 @@ enum Admission {
         }
         // Compressed frames under an uncompressed syntax, or the reverse: no reader decodes them
         // as they are stored, and neither can the pixel step or the check.
-        if let encapsulated = file.storesPixelDataEncapsulated, encapsulated != file.hasEncapsulatedSyntax {
+        if !file.storesPixelDataAsItsSyntaxSays {
             throw EngineError(.malformed, "Pixel Data is not stored as its transfer syntax says (encapsulated or not)")
         }
     }

@@ -283,15 +283,19 @@ public final class DicomFile {
         return n == 0 ? "" : String(cString: buffer)
     }
 
-    /// True when `transferSyntax` stores Pixel Data encapsulated (compressed frames in items).
-    public var hasEncapsulatedSyntax: Bool { cdcm_transfer_syntax_is_encapsulated(handle) != 0 }
-
-    /// Whether the top-level Pixel Data is stored as items (encapsulated), as it was read or kept
-    /// as stored; nil without Pixel Data.
-    public var storesPixelDataEncapsulated: Bool? {
-        if let keptSpan { return keptSpan.isEncapsulated }
-        let read = cdcm_pixel_data_is_encapsulated(handle)
-        return read < 0 ? nil : read == 1
+    /// False when the top-level Pixel Data is stored otherwise than `transferSyntax` says: as items
+    /// (encapsulated) under an uncompressed syntax, or as one value under a compressed one, as it
+    /// was read or kept as stored. True without Pixel Data.
+    public var storesPixelDataAsItsSyntaxSays: Bool {
+        let encapsulated: Bool
+        if let keptSpan {
+            encapsulated = keptSpan.isEncapsulated
+        } else {
+            let read = cdcm_pixel_data_is_encapsulated(handle)
+            guard read >= 0 else { return true }
+            encapsulated = read == 1
+        }
+        return encapsulated == (cdcm_transfer_syntax_is_encapsulated(handle) != 0)
     }
 
     /// Re-encodes every text value in UTF-8 and sets Specific Character Set to ISO_IR 192.

@@ -13,7 +13,7 @@ extension Verifier {
             return
         }
         // Frames stored otherwise than the output's transfer syntax says decode as noise, or not at all.
-        if file.storesPixelDataEncapsulated != file.hasEncapsulatedSyntax {
+        if !file.storesPixelDataAsItsSyntaxSays {
             result.findings.append(VerificationFinding(kind: .undecodableFrame, location: Tag.pixelData.description))
             return
         }
