@@ -88,18 +88,6 @@ func tree(_ folder: String) -> [String: Data] {
     #expect(try batch.run().instances.map(\.code) == ["too-large"])
 }
 
-/// A JPEG baseline or extended file (transfer syntax 1.2.840.10008.1.2.4.50 or .51) whose meta
-/// header declares explicit little endian instead, its frames left as they are.
-func declaringExplicitLittleEndian(_ jpeg: Data) throws -> Data {
-    var bytes = jpeg
-    let declared = try #require(bytes.range(of: Data("1.2.840.10008.1.2.4.5".utf8)))
-    // 19 characters and a NUL for 22: the element and its group are 2 bytes shorter.
-    bytes.replaceSubrange(declared.lowerBound..<declared.lowerBound + 22, with: Data("1.2.840.10008.1.2.1".utf8) + [0])
-    bytes[declared.lowerBound - 2] -= 2
-    bytes[140] -= 2 // (0002,0000) File Meta Information Group Length, after the preamble and its header
-    return bytes
-}
-
 /// JPEG frames under a syntax that does not say so. JPEG-lossy.dcm's transfer syntax UID made one
 /// that DCMTK does not know (it then reads the dataset as explicit little endian), or made explicit
 /// little endian itself (the meta header's lengths adjusted): header-only, both went out with

@@ -110,9 +110,7 @@ func smallImage(rows: Int = 4, columns: Int = 4, instance: String = "1.2.3.4.5.6
 /// The header-only check of a header-only batch: the output's Pixel Data is compared with the
 /// source's byte for byte; one byte changed and it reads the frames and finds the change.
 @Test func theCheckOfAKeptOutputSeesAChangedPixelByteAndANameInAFragmentHead() throws {
-    var verifier = try PlantedLeaks.verifier(options: [])
-    verifier.frames = .whereChanged
-    verifier.pixels = .off
+    let verifier = try PlantedLeaks.headerOnlyVerifier()
     let scrubber = try HeaderScrubber(profile: verifier.profile, key: Fixtures.key)
     for name in ["CT_small.dcm", "JPEG-lossy.dcm"] {
         let source = try Fixtures.pydicom(name)

@@ -4,16 +4,10 @@ import Foundation
 import Testing
 
 /// Opens `path` kept as stored, leaving its Pixel Data value in the file whatever the file's size.
-private func leaving(_ path: String, prefix: Int) throws -> DicomFile {
-    try DicomFile.open(path: path, maxBytes: DicomFile.defaultMaxBytes, loadsAllValues: true, keepsPixelsAsStored: true,
-                       leavesValueFrom: 0, prefix: prefix)
-}
 
 /// The check as a header-only batch runs it (no OCR, frames decoded only where changed), and a scrubber.
 private func headerOnlyCheck() throws -> (Verifier, HeaderScrubber) {
-    var verifier = try PlantedLeaks.verifier(options: [])
-    verifier.frames = .whereChanged
-    verifier.pixels = .off
+    let verifier = try PlantedLeaks.headerOnlyVerifier()
     return (verifier, try HeaderScrubber(profile: verifier.profile, key: Fixtures.key))
 }
 

@@ -316,9 +316,7 @@ func realFilesPassTheHeaderCheckUnderEveryOptionSet(options: Set<ProfileOption>)
     let source = try Fixtures.pydicom("JPEG-lossy.dcm")
     let report = try runBatch([source], out: folder + "/out")
     let output = folder + "/out/" + (try #require(report.instances.first?.output))
-    var verifier = try PlantedLeaks.verifier(options: [])
-    verifier.frames = .whereChanged
-    verifier.pixels = .off
+    let verifier = try PlantedLeaks.headerOnlyVerifier()
     let facts = try SourceFacts.read(path: source, profile: verifier.profile)
     let written = try Data(contentsOf: URL(fileURLWithPath: output))
     #expect(verifier.verify(Verifier.Subject(output: .bytes(written), name: "out.dcm", source: facts)).passed)
@@ -327,9 +325,7 @@ func realFilesPassTheHeaderCheckUnderEveryOptionSet(options: Set<ProfileOption>)
             == [.undecodableFrame])
     // As a header-only batch writes it: the header, then the value left in the (here: mislabelled) file.
     try mislabelled.write(to: URL(fileURLWithPath: output))
-    let left = try DicomFile.open(path: output, maxBytes: DicomFile.defaultMaxBytes, loadsAllValues: true,
-                                  keepsPixelsAsStored: true, leavesValueFrom: 0, prefix: 8192)
-    let value = try #require(left.storedValue)
+    let value = try #require(try leaving(output, prefix: 8192).storedValue)
     let head = mislabelled.prefix(value.range.lowerBound)
     #expect(verifier.verify(Verifier.Subject(output: .bytesThenValue(head, value), name: "out.dcm", source: facts)).findings.map(\.kind)
             == [.undecodableFrame])

@@ -30,6 +30,13 @@ enum PlantedLeaks {
         return verifier
     }
 
+    /// The check as a header-only batch runs it: Basic Profile, no OCR, frames decoded only where changed.
+    static func headerOnlyVerifier() throws -> Verifier {
+        var verifier = try verifier(options: [])
+        verifier.frames = .whereChanged
+        return verifier
+    }
+
     /// Opens the output, changes its dataset and writes it back in place.
     static func edit(_ path: String, _ body: (DicomItem) throws -> Void) throws {
         let file = try DicomFile.open(path: path)
