@@ -55,6 +55,7 @@ the disk (it syncs once at the end); the peers' do not, so the largest header ba
 gdcmanon row timed until `sync -f` of its outputs returns. Targets use each peer's fastest row.
 """
 
+import functools
 import json
 import os
 import shlex
@@ -419,8 +420,9 @@ FLOOR_MODES = {"dcmtk-floor": "reference: load, 24 emptied, save; 2 procs",
                "dcmtk-floor+check": "reference: as above + re-parse, search; 2 procs"}
 
 
+@functools.cache
 def dcmtk_floor():
-    """bench/peers/dcmtk_floor.cpp compiled into bench/work (again when the source changed)."""
+    """bench/peers/dcmtk_floor.cpp compiled into bench/work (again when the source changed), once a run."""
     source, binary, stamp = BENCH / "peers/dcmtk_floor.cpp", WORK / "dcmtk_floor", WORK / "dcmtk_floor.stamp"
     if not binary.exists() or not stamp.exists() or stamp.read_text() != file_hash(source):
         subprocess.run(["g++", "-O2", "-std=c++17", str(source), "-o", str(binary),
