@@ -67,23 +67,36 @@ void alignOddBinaryValues(DcmItem *item) {
     }
 }
 
+// Fails an open call: `why` for the caller to sort by, `message` for its one line.
+void failOpen(cdcm_opening *opening, cdcm_failure why, char *err, size_t errlen, const std::string &message) {
+    if (opening != nullptr) opening->failure = why;
+    fail(err, errlen, message);
+}
+
+// What every open call reports before it has read anything.
+void startOpening(cdcm_opening *opening) {
+    if (opening != nullptr) *opening = cdcm_opening{0, CDCM_FAILED_MALFORMED};
+}
+
 // DCMTK parses any bytes as a bare dataset. One without preamble must begin with a low group
 // (command, meta, directory or the identifying group 0008) in either byte order.
-bool looksLikeDICOM(const unsigned char *head, size_t headLength, bool &preamble, char *err, size_t errlen) {
+bool looksLikeDICOM(const unsigned char *head, size_t headLength, bool &preamble, cdcm_opening *opening, char *err,
+                    size_t errlen) {
     preamble = headLength >= 132 && std::memcmp(head + 128, "DICM", 4) == 0;
     if (preamble) return true;
     const unsigned little = headLength >= 2 ? unsigned(head[0] | head[1] << 8) : 0xFFFFu;
     const unsigned big = headLength >= 2 ? unsigned(head[0] << 8 | head[1]) : 0xFFFFu;
     if (headLength < 8 || (little > 0x0008 && big > 0x0008)) {
-        fail(err, errlen, "not DICOM (no preamble and no data element at the start)");
+        failOpen(opening, CDCM_FAILED_NOT_DICOM, err, errlen, "not DICOM (no preamble and no data element at the start)");
         return false;
     }
     return true;
 }
 
 // What every read file must show once DCMTK parsed it (`cond`); deletes it and fails otherwise.
-cdcm_file *admitParsed(cdcm_file *file, OFCondition cond, bool preamble, int *has_preamble, char *err, size_t errlen) {
+cdcm_file *admitParsed(cdcm_file *file, OFCondition cond, bool preamble, cdcm_opening *opening, char *err, size_t errlen) {
     if (cond.bad()) {
+        if (opening != nullptr) opening->failure = CDCM_FAILED_MALFORMED;
         failDCMTK(err, errlen, "truncated or malformed DICOM", cond);
         delete file;
         return nullptr;
@@ -94,14 +107,14 @@ cdcm_file *admitParsed(cdcm_file *file, OFCondition cond, bool preamble, int *ha
     if (ds != nullptr) alignOddBinaryValues(ds);
     if (ds == nullptr || ds->card() == 0 ||
         (!hasMeta && (ds->getElement(0) == nullptr || ds->getElement(0)->getGTag() > 0x0008))) {
-        fail(err, errlen, "not DICOM (no data elements)");
+        failOpen(opening, CDCM_FAILED_NOT_DICOM, err, errlen, "not DICOM (no data elements)");
         delete file;
         return nullptr;
     }
     E_TransferSyntax xfer = ds->getOriginalXfer();
     file->xfer = xfer == EXS_Unknown ? EXS_LittleEndianExplicit : xfer;
     file->bigEndianPixels = DcmXfer(xfer).isBigEndian();
-    if (has_preamble != nullptr) *has_preamble = preamble ? 1 : 0;
+    if (opening != nullptr) opening->has_preamble = preamble ? 1 : 0;
     return file;
 }
 
@@ -169,12 +182,12 @@ size_t pixelElementStart(const uint8_t *bytes, size_t len, size_t stop, E_Transf
 
 // Parses `len` bytes held in memory, up to the main dataset's first element at or above `stopAt`
 // (DCM_UndefinedTagKey: all of them); `*stop` receives where DCMTK stopped reading.
-cdcm_file *readMemory(const uint8_t *bytes, size_t len, const DcmTagKey &stopAt, size_t *stop, int *has_preamble,
+cdcm_file *readMemory(const uint8_t *bytes, size_t len, const DcmTagKey &stopAt, size_t *stop, cdcm_opening *opening,
                       char *err, size_t errlen) {
-    if (has_preamble != nullptr) *has_preamble = 0;
+    startOpening(opening);
     if (bytes == nullptr && len > 0) { fail(err, errlen, "no bytes"); return nullptr; }
     bool preamble = false;
-    if (!looksLikeDICOM(bytes, len, preamble, err, errlen)) return nullptr;
+    if (!looksLikeDICOM(bytes, len, preamble, opening, err, errlen)) return nullptr;
 
     cdcm_file *file = new cdcm_file;
     DcmInputBufferStream stream;
@@ -186,7 +199,7 @@ cdcm_file *readMemory(const uint8_t *bytes, size_t len, const DcmTagKey &stopAt,
     // A buffer stream asks for more data where a file would have ended: the bytes end early.
     if (cond == EC_StreamNotifyClient) cond = EC_EndOfStream;
     if (stop != nullptr) *stop = size_t(stream.tell());
-    return admitParsed(file, cond, preamble, has_preamble, err, errlen);
+    return admitParsed(file, cond, preamble, opening, err, errlen);
 }
 
 } // namespace
@@ -194,14 +207,14 @@ cdcm_file *readMemory(const uint8_t *bytes, size_t len, const DcmTagKey &stopAt,
 extern "C" {
 
 
-cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *has_preamble, char *err, size_t errlen) {
-    if (has_preamble != nullptr) *has_preamble = 0;
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, cdcm_opening *opening, char *err, size_t errlen) {
+    startOpening(opening);
     if (path == nullptr) { fail(err, errlen, "no path"); return nullptr; }
     struct stat st;
-    if (stat(path, &st) != 0) { fail(err, errlen, "cannot read file"); return nullptr; }
-    if (!S_ISREG(st.st_mode)) { fail(err, errlen, "not a regular file"); return nullptr; }
+    if (stat(path, &st) != 0) { failOpen(opening, CDCM_FAILED_IO, err, errlen, "cannot read file"); return nullptr; }
+    if (!S_ISREG(st.st_mode)) { failOpen(opening, CDCM_FAILED_IO, err, errlen, "not a regular file"); return nullptr; }
     if (max_bytes != 0 && uint64_t(st.st_size) > max_bytes) {
-        fail(err, errlen, "file is larger than the size limit");
+        failOpen(opening, CDCM_FAILED_TOO_LARGE, err, errlen, "file is larger than the size limit");
         return nullptr;
     }
     unsigned char head[132];
@@ -210,11 +223,11 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *ha
         headLength = std::fread(head, 1, sizeof head, fp);
         std::fclose(fp);
     } else {
-        fail(err, errlen, "cannot read file");
+        failOpen(opening, CDCM_FAILED_IO, err, errlen, "cannot read file");
         return nullptr;
     }
     bool preamble = false;
-    if (!looksLikeDICOM(head, headLength, preamble, err, errlen)) return nullptr;
+    if (!looksLikeDICOM(head, headLength, preamble, opening, err, errlen)) return nullptr;
 
     cdcm_file *file = new cdcm_file;
     OFCondition cond = file->format.loadFile(path, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
@@ -223,18 +236,18 @@ cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *ha
         // the only way to notice a file cut off inside its Pixel Data.
         cond = file->format.loadAllDataIntoMemory();
     }
-    return admitParsed(file, cond, preamble, has_preamble, err, errlen);
+    return admitParsed(file, cond, preamble, opening, err, errlen);
 }
 
-cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble, char *err, size_t errlen) {
-    return readMemory(bytes, len, DCM_UndefinedTagKey, nullptr, has_preamble, err, errlen);
+cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, cdcm_opening *opening, char *err, size_t errlen) {
+    return readMemory(bytes, len, DCM_UndefinedTagKey, nullptr, opening, err, errlen);
 }
 
-cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, cdcm_opening *opening,
                                          char *err, size_t errlen) {
     if (pixel_offset != nullptr) *pixel_offset = 0;
     size_t stop = 0;
-    cdcm_file *file = readMemory(bytes, len, DCM_PixelData, &stop, has_preamble, err, errlen);
+    cdcm_file *file = readMemory(bytes, len, DCM_PixelData, &stop, opening, err, errlen);
     if (file == nullptr) return nullptr;
     DcmDataset *ds = file->format.getDataset();
     const size_t start = pixelElementStart(bytes, len, stop, ds->getOriginalXfer());
@@ -246,14 +259,14 @@ cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_
         return file;
     }
     delete file;
-    fail(err, errlen, "no usable Pixel Data element in the bytes read");
+    failOpen(opening, CDCM_FAILED_MALFORMED, err, errlen, "no usable Pixel Data element in the bytes read");
     return nullptr;
 }
 
-cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, cdcm_opening *opening,
                                    char *err, size_t errlen) {
-    if (cdcm_file *file = cdcm_open_memory_until_pixels(bytes, len, pixel_offset, has_preamble, err, errlen)) return file;
-    return cdcm_open_memory(bytes, len, has_preamble, err, errlen);
+    if (cdcm_file *file = cdcm_open_memory_until_pixels(bytes, len, pixel_offset, opening, err, errlen)) return file;
+    return cdcm_open_memory(bytes, len, opening, err, errlen);
 }
 
 cdcm_file *cdcm_new(void) {

@@ -61,3 +61,29 @@ func memoryAndFileWritersWriteTheSameBytes(name: String) throws {
     #expect(throws: EngineError.self) { try DicomFile.open(bytes: Data()) }
     #expect(throws: EngineError.self) { try DicomFile.open(bytes: Data((0..<5_000).map { UInt8(truncatingIfNeeded: $0 * 7 + 200) })) }
 }
+
+/// Each open call says why it failed as a code from the C layer, whatever words DCMTK used.
+@Test func everyOpenSaysWhyItFailed() throws {
+    let folder = try Fixtures.scratch()
+    let input = try Fixtures.pydicom("CT_small.dcm")
+    let whole = try Data(contentsOf: URL(fileURLWithPath: input))
+    let noise = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37 | 0x80) })
+    try noise.write(to: URL(fileURLWithPath: folder + "/noise"))
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: folder + "/half.dcm"))
+    let code = { (open: () throws -> DicomFile) -> String? in
+        do { _ = try open(); return nil } catch let error as EngineError { return error.code.name } catch { return "\(error)" }
+    }
+    let fromFile = { (path: String, limit: UInt64) in
+        code { try DicomFile.openFile(path: path, maxBytes: limit, loadsAllValues: true) }
+    }
+    #expect(fromFile(folder + "/absent.dcm", 0) == "io")
+    #expect(fromFile(folder, 0) == "io")
+    #expect(fromFile(input, UInt64(whole.count) - 1) == "too-large")
+    #expect(fromFile(input, UInt64(whole.count)) == nil)
+    #expect(fromFile(folder + "/noise", 0) == "not-dicom")
+    #expect(fromFile(folder + "/half.dcm", 0) == "malformed")
+    #expect(code { try DicomFile.open(bytes: noise) } == "not-dicom")
+    #expect(code { try DicomFile.open(bytes: whole.prefix(whole.count / 2)) } == "malformed")
+    #expect(code { try DicomFile.open(bytes: whole.prefix(whole.count / 2), keepsPixelsAsStored: true) } == "malformed")
+    #expect(code { try DicomFile.open(bytes: whole) } == nil)
+}

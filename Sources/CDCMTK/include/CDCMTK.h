@@ -45,25 +45,43 @@ void cdcm_init(void);
 
 // MARK: files
 
+/// Why an open call returned NULL; its message (`err`) says more.
+typedef enum {
+    /// DCMTK cannot parse the bytes, or they end early.
+    CDCM_FAILED_MALFORMED = 0,
+    /// No preamble and no data element at the start, or no data elements at all.
+    CDCM_FAILED_NOT_DICOM = 1,
+    /// The file is larger than `max_bytes`.
+    CDCM_FAILED_TOO_LARGE = 2,
+    /// The path cannot be read as a regular file.
+    CDCM_FAILED_IO = 3,
+} cdcm_failure;
+
+/// What an open call tells besides the file: `has_preamble` 1 when the bytes start with the
+/// 128-byte preamble and "DICM"; `failure`, when it returned NULL, why.
+typedef struct {
+    int has_preamble;
+    cdcm_failure failure;
+} cdcm_opening;
+
 /// Reads a file: with or without preamble and meta header, any transfer syntax DCMTK knows.
-/// `max_bytes` refuses larger files before reading (0: no limit). `has_preamble` receives 1 when
-/// the file starts with the 128-byte preamble and "DICM".
+/// `max_bytes` refuses larger files before reading (0: no limit).
 /// `load_all` 0: values longer than DCMTK's read limit (Pixel Data) stay in the file until used;
 /// a file cut off inside such a value is then noticed only when it is read.
-cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, int *has_preamble, char *err, size_t errlen);
+cdcm_file *cdcm_open(const char *path, uint64_t max_bytes, int load_all, cdcm_opening *opening, char *err, size_t errlen);
 /// Reads a whole file held in memory (`len` bytes), with the checks of cdcm_open; every value is read
 /// now, so bytes that end early fail here. The bytes are copied: the caller may free them after.
-cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, int *has_preamble, char *err, size_t errlen);
+cdcm_file *cdcm_open_memory(const uint8_t *bytes, size_t len, cdcm_opening *opening, char *err, size_t errlen);
 /// Like cdcm_open_memory, but the top-level Pixel Data element is not read when it is the last
 /// element of the bytes: `*pixel_offset` receives where its element (tag first) starts, and it is
 /// the caller's to append unchanged to what cdcm_encode writes. 0 when the file was read whole
 /// (no Pixel Data, a group length for it, or elements after it that a header-only read would lose).
-cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+cdcm_file *cdcm_open_memory_header(const uint8_t *bytes, size_t len, size_t *pixel_offset, cdcm_opening *opening,
                                    char *err, size_t errlen);
 /// Like cdcm_open_memory_header, but never reads the bytes whole: NULL (with a reason) unless DCMTK
 /// stopped at a usable top-level Pixel Data element. For bytes that may be only the start of a
 /// file, whose Pixel Data value the caller leaves where it is.
-cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, int *has_preamble,
+cdcm_file *cdcm_open_memory_until_pixels(const uint8_t *bytes, size_t len, size_t *pixel_offset, cdcm_opening *opening,
                                          char *err, size_t errlen);
 /// An empty file with an empty meta header and dataset, for writing new objects (test data).
 cdcm_file *cdcm_new(void);

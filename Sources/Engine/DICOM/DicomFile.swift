@@ -118,8 +118,8 @@ public final class DicomFile {
         guard head.count == prefix, !head.withUnsafeBytes(Self.isDeflated) else { return nil }
         return try head.withUnsafeBytes { raw -> DicomFile? in
             var offset = 0
-            guard let file = try? opened({ preamble, err, len in
-                cdcm_open_memory_until_pixels(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &offset, preamble, err, len)
+            guard let file = try? opened({ opening, err, len in
+                cdcm_open_memory_until_pixels(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &offset, opening, err, len)
             }) else { return nil }
             let start: Int, end: Int, encoding: PixelDataSpan.Encoding
             var fragments: [Range<Int>] = []
@@ -154,24 +154,23 @@ public final class DicomFile {
 
     /// DCMTK reads `path` itself (large and deflated files).
     static func openFile(path: String, maxBytes: UInt64, loadsAllValues: Bool) throws -> DicomFile {
-        try opened { preamble, err, len in cdcm_open(path, maxBytes, loadsAllValues ? 1 : 0, preamble, err, len) }
+        try opened { opening, err, len in cdcm_open(path, maxBytes, loadsAllValues ? 1 : 0, opening, err, len) }
     }
 
-    /// The file one of the facade's open calls returns (given where to put "has a preamble" and
-    /// the error buffer), or its reason as an EngineError.
-    private static func opened(_ open: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<CChar>, Int) -> OpaquePointer?) throws -> DicomFile {
-        var preamble: Int32 = 0
+    /// The file one of the facade's open calls returns (given where to put what it tells besides
+    /// the file, and the error buffer), or its reason as an EngineError.
+    private static func opened(_ open: (UnsafeMutablePointer<cdcm_opening>, UnsafeMutablePointer<CChar>, Int) -> OpaquePointer?) throws -> DicomFile {
+        var opening = cdcm_opening()
         var failure = ""
         let handle = withErrorBuffer { err, len in
-            let h = open(&preamble, err, len)
+            let h = open(&opening, err, len)
             if h == nil { failure = String(cString: err) }
             return h
         }
         guard let handle else {
-            let text = failure.isEmpty ? "unreadable" : failure
-            throw EngineError(Self.classify(text), text)
+            throw EngineError(Self.code(of: opening.failure), failure.isEmpty ? "unreadable" : failure)
         }
-        return DicomFile(handle: handle, hasPreamble: preamble != 0)
+        return DicomFile(handle: handle, hasPreamble: opening.has_preamble != 0)
     }
 
     /// Parses a whole file held in memory; every value is read now. With `keepsPixelsAsStored`,
@@ -191,8 +190,8 @@ public final class DicomFile {
     static func openHeader(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
         initialize()
         var offset = 0
-        let file = try opened { preamble, err, len in
-            cdcm_open_memory_header(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, preamble, err, len)
+        let file = try opened { opening, err, len in
+            cdcm_open_memory_header(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, opening, err, len)
         }
         guard offset > 0 else { return file }
         guard let span = PixelDataSpan.element(at: offset, in: bytes, transferSyntax: file.transferSyntax) else {
@@ -206,8 +205,8 @@ public final class DicomFile {
     /// Parses a whole file held in memory (DCMTK copies what it keeps); every value is read now.
     public static func open(bytes: UnsafeRawBufferPointer) throws -> DicomFile {
         initialize()
-        return try opened { preamble, err, len in
-            cdcm_open_memory(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, preamble, err, len)
+        return try opened { opening, err, len in
+            cdcm_open_memory(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, opening, err, len)
         }
     }
 
@@ -216,8 +215,8 @@ public final class DicomFile {
     static func open(bytes: UnsafeRawBufferPointer, followedBy value: StoredValue) throws -> DicomFile {
         initialize()
         var offset = 0
-        let file = try opened { preamble, err, len in
-            cdcm_open_memory_until_pixels(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, preamble, err, len)
+        let file = try opened { opening, err, len in
+            cdcm_open_memory_until_pixels(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &offset, opening, err, len)
         }
         let transferSyntax = file.transferSyntax
         let fits: Bool
@@ -257,13 +256,15 @@ public final class DicomFile {
         return false
     }
 
-    private static func classify(_ message: String) -> EngineError.Code {
-        // Only our own size limit: DCMTK's "Length of element larger than explicit length of
-        // surrounding item" is damage, not size.
-        if message.contains("larger than the size limit") { return .tooLarge }
-        if message.contains("not DICOM") { return .notDICOM }
-        if message.contains("cannot open") || message.contains("cannot read") { return .io }
-        return .malformed
+    /// The quarantine reason of an open call's failure. Damage DCMTK reports in any words (such as
+    /// an element longer than its item) is malformed; too-large is only the size limit.
+    private static func code(of failure: cdcm_failure) -> EngineError.Code {
+        switch failure {
+        case CDCM_FAILED_NOT_DICOM: .notDICOM
+        case CDCM_FAILED_TOO_LARGE: .tooLarge
+        case CDCM_FAILED_IO: .io
+        default: .malformed
+        }
     }
 
     /// A new, empty file: meta header and dataset to be filled (sample data, tests).
