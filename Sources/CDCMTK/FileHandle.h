@@ -4,10 +4,12 @@
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcpixel.h"
 #include "dcmtk/dcmdata/dcxfer.h"
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 // A DcmFileFormat that counts changes to the shape of its lists (elements inserted or removed,
 // items added), so that the facade's per-thread element indexes (ElementIndex.cpp) know when one of
@@ -27,6 +29,9 @@ struct cdcm_file {
     // The top-level Pixel Data was not read (cdcm_open_memory_header): its element starts here in
     // the bytes parsed and runs to their end. 0 when everything was read.
     size_t pixelOffset = 0;
+    // Native Pixel Data being written (cdcm_begin_pixels) until cdcm_commit_pixels puts it in
+    // place of the dataset's own.
+    std::unique_ptr<DcmPixelData> replacement;
 };
 
 #endif

@@ -195,30 +195,51 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
     return 0;
 }
 
-int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
-                        char *err, size_t errlen) {
-    ShapeChange change(node(file));
+uint8_t *cdcm_begin_pixels(cdcm_file *file, size_t *len, char *err, size_t errlen) {
+    if (len != nullptr) *len = 0;
     PixelGeometry g;
-    if (!readGeometry(file, g, err, errlen)) return -1;
-    uint64_t expected = uint64_t(g.info.frame_bytes) * g.info.frames;
-    if (pixels == nullptr || len != expected) { fail(err, errlen, "pixel buffer does not match the image geometry"); return -1; }
-    DcmDataset *ds = file->format.getDataset();
+    if (len == nullptr || !readGeometry(file, g, err, errlen)) return nullptr;
+    const uint64_t total = uint64_t(g.info.frame_bytes) * g.info.frames;
+    if (total == 0 || total > 0xFFFFFFFEu) { fail(err, errlen, "Pixel Data too large to store uncompressed"); return nullptr; }
+    const bool words = g.info.bits_allocated > 8;
+    auto fresh = std::make_unique<DcmPixelData>(DcmTag(DCM_PixelData, words ? EVR_OW : EVR_OB));
+    uint8_t *start = nullptr;
     OFCondition cond;
-    if (g.info.bits_allocated > 8) {
-        cond = g.pixels->putUint16Array(aligned<Uint16>(pixels, len).data(), static_cast<unsigned long>(len / 2));
-        if (cond.good()) cond = g.pixels->setVR(EVR_OW);
+    if (words) {
+        Uint16 *value = nullptr;
+        cond = fresh->createUint16Array(static_cast<Uint32>(total / 2), value);
+        start = reinterpret_cast<uint8_t *>(value);
     } else {
-        cond = g.pixels->putUint8Array(pixels, static_cast<unsigned long>(len));
-        if (cond.good()) cond = g.pixels->setVR(EVR_OB);
+        Uint8 *value = nullptr;
+        cond = fresh->createUint8Array(static_cast<Uint32>(total), value);
+        start = value;
     }
-    if (cond.bad()) { failDCMTK(err, errlen, "cannot store the pixels", cond); return -1; }
-    // Without this a save in the old syntax would pick the cached compressed original again.
-    g.pixels->removeAllButCurrentRepresentations();
+    if (cond.bad() || start == nullptr) { failDCMTK(err, errlen, "cannot make room for the pixels", cond); return nullptr; }
+    file->replacement = std::move(fresh);
+    *len = size_t(total);
+    return start;
+}
+
+void cdcm_discard_pixels(cdcm_file *file) {
+    if (file != nullptr) file->replacement.reset();
+}
+
+int cdcm_commit_pixels(cdcm_file *file, const char *photometric, char *err, size_t errlen) {
+    ShapeChange change(node(file));
+    DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
+    if (ds == nullptr || file->replacement == nullptr) { fail(err, errlen, "no pixels to store"); return -1; }
+    DcmPixelData *fresh = file->replacement.release();
+    // insert() with replaceOld deletes the old element and with it every cached representation:
+    // a save in the old syntax can no longer pick the compressed original.
+    OFCondition cond = ds->insert(fresh, OFTrue);
+    if (cond.bad()) { delete fresh; failDCMTK(err, errlen, "cannot store the pixels", cond); return -1; }
+    fresh->removeAllButCurrentRepresentations();
     if (photometric != nullptr && *photometric != '\0') {
         cond = ds->putAndInsertString(DCM_PhotometricInterpretation, photometric);
         if (cond.bad()) { failDCMTK(err, errlen, "cannot set Photometric Interpretation", cond); return -1; }
     }
-    if (g.info.samples_per_pixel > 1) {
+    Uint16 samples = 1;
+    if (ds->findAndGetUint16(DCM_SamplesPerPixel, samples).good() && samples > 1) {
         cond = ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
         if (cond.bad()) { failDCMTK(err, errlen, "cannot set Planar Configuration", cond); return -1; }
     }

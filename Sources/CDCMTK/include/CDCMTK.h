@@ -179,10 +179,16 @@ int cdcm_get_pixel_info(cdcm_file *file, cdcm_pixel_info *out, char *err, size_t
 /// JPEG 2000 frames are decoded with OpenJPEG, the other compressed ones with DCMTK's decoders.
 int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t buflen,
                       char *photometric_out, char *err, size_t errlen);
-/// Replaces the Pixel Data with native samples (all frames), dropping every compressed representation
-/// (removeAllButCurrentRepresentations), and sets the transfer syntax to Explicit VR Little Endian.
-int cdcm_replace_pixels(cdcm_file *file, const uint8_t *pixels, size_t len, const char *photometric,
-                        char *err, size_t errlen);
+/// Makes room for new native Pixel Data of the image's geometry (frame_bytes × frames, `*len`),
+/// to be written as native little-endian samples, colour-by-pixel, while the dataset's own Pixel
+/// Data still decodes. DCMTK owns the room; NULL (with a reason) when it cannot be made.
+uint8_t *cdcm_begin_pixels(cdcm_file *file, size_t *len, char *err, size_t errlen);
+/// Frees the room of cdcm_begin_pixels without storing it; the Pixel Data stays as it was.
+void cdcm_discard_pixels(cdcm_file *file);
+/// Puts the pixels written since cdcm_begin_pixels in place of the Pixel Data, dropping every
+/// compressed representation with the old element, sets Photometric Interpretation (when given)
+/// and Planar Configuration 0, and the transfer syntax to Explicit VR Little Endian.
+int cdcm_commit_pixels(cdcm_file *file, const char *photometric, char *err, size_t errlen);
 
 /// A deep copy of the file (meta header, dataset, every pixel representation), for editing apart.
 cdcm_file *cdcm_clone(cdcm_file *file);

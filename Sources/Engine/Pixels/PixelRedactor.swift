@@ -67,34 +67,33 @@ public enum PixelRedactor {
         let spans = RowSpans(clipped)
         let lossy = lossyTransferSyntaxes.contains(file.transferSyntax)
 
-        // Frames are decoded one at a time straight into the output, so a cine holds its decoded
-        // frames once, plus the frame being decoded.
-        let total = info.frameBytes.multipliedReportingOverflow(by: info.frames)
-        guard !total.overflow else {
+        // Frames are decoded one at a time straight into the new Pixel Data, so a cine's pixels
+        // are held once more (beside the source's until they are stored), never twice.
+        guard !info.frameBytes.multipliedReportingOverflow(by: info.frames).overflow else {
             throw EngineError(.undecodable, "Pixel Data geometry is too large to redact")
         }
-        var pixels: [UInt8] = []
-        pixels.reserveCapacity(total.partialValue)
         var photometric = ""
-        var fills: [SampleFill] = []
-        for index in 0..<info.frames {
-            let frame = try file.decodeFrame(index, info: info)
-            guard frame.samples.count == info.frameBytes else {
-                throw EngineError(.undecodable, "frame \(index + 1) decodes to an unexpected size")
+        try file.replacePixels { pixels in
+            guard pixels.count == info.frameBytes * info.frames else {
+                throw EngineError(.undecodable, "the Pixel Data's room does not match its geometry")
             }
-            // Decoded samples are full resolution: a 4:2:2 label would no longer describe them.
-            let decoded = frame.photometric == "YBR_FULL_422" ? "YBR_FULL" : frame.photometric
-            if index == 0 {
-                photometric = decoded
-                fills = try BlackLevel.fills(photometric: decoded, info: info, dataset: file.dataset)
-            } else if decoded != photometric {
-                throw EngineError(.undecodable, "frame \(index + 1) decodes to another photometric interpretation")
+            var fills: [SampleFill] = []
+            for index in 0..<info.frames {
+                let start = index * info.frameBytes
+                let frame = UnsafeMutableBufferPointer(rebasing: pixels[start..<start + info.frameBytes])
+                let decodedAs = try file.decodeFrame(index, info: info, into: frame)
+                // Decoded samples are full resolution: a 4:2:2 label would no longer describe them.
+                let decoded = decodedAs == "YBR_FULL_422" ? "YBR_FULL" : decodedAs
+                if index == 0 {
+                    photometric = decoded
+                    fills = try BlackLevel.fills(photometric: decoded, info: info, dataset: file.dataset)
+                } else if decoded != photometric {
+                    throw EngineError(.undecodable, "frame \(index + 1) decodes to another photometric interpretation")
+                }
+                fill(frame, spans: spans, fills: fills, info: info)
             }
-            let start = pixels.count
-            pixels.append(contentsOf: frame.samples)
-            fill(&pixels, from: start, spans: spans, fills: fills, info: info)
+            return photometric
         }
-        try file.replacePixels(pixels, photometric: photometric)
         if lossy, file.dataset.string(lossyImageCompression) != "01" {
             // PS3.3 C.7.6.1.1.5: once lossy, always said so; the stored pixels are the decoded loss.
             try file.dataset.put(lossyImageCompression, "01", vr: "CS")
@@ -113,21 +112,19 @@ public enum PixelRedactor {
          "100", "100.1", "101", "101.1", "102", "102.1", "103", "103.1", "104", "104.1", "105", "105.1",
          "106", "106.1", "107", "108", "111", "112", "203"].map { "1.2.840.10008.1.2.4." + $0 })
 
-    /// Writes the fills over every span of one frame that starts at byte `start` of `pixels`.
-    static func fill(_ pixels: inout [UInt8], from start: Int, spans: RowSpans, fills: [SampleFill], info: PixelInfo) {
+    /// Writes the fills over every span of one decoded frame.
+    static func fill(_ frame: UnsafeMutableBufferPointer<UInt8>, spans: RowSpans, fills: [SampleFill], info: PixelInfo) {
         let bytesPerSample = info.bitsAllocated / 8
         let samples = info.samplesPerPixel
-        pixels.withUnsafeMutableBufferPointer { buffer in
-            for span in spans.spans {
-                for x in span.x0..<span.x1 {
-                    var offset = start + ((span.y * info.columns + x) * samples) * bytesPerSample
-                    for sample in fills {
-                        var old: UInt32 = 0
-                        for b in 0..<bytesPerSample { old |= UInt32(buffer[offset + b]) << (8 * b) }
-                        let new = (old & sample.keep) | sample.value
-                        for b in 0..<bytesPerSample { buffer[offset + b] = UInt8(truncatingIfNeeded: new >> (8 * b)) }
-                        offset += bytesPerSample
-                    }
+        for span in spans.spans {
+            for x in span.x0..<span.x1 {
+                var offset = ((span.y * info.columns + x) * samples) * bytesPerSample
+                for sample in fills {
+                    var old: UInt32 = 0
+                    for b in 0..<bytesPerSample { old |= UInt32(frame[offset + b]) << (8 * b) }
+                    let new = (old & sample.keep) | sample.value
+                    for b in 0..<bytesPerSample { frame[offset + b] = UInt8(truncatingIfNeeded: new >> (8 * b)) }
+                    offset += bytesPerSample
                 }
             }
         }
