@@ -34,7 +34,10 @@ public struct InstanceProcessor: Sendable {
     /// `proposals`: what an earlier pass over this file proposed, used as it is instead of proposing
     /// again (run's second pass adds the text the quality check read; see BatchRun).
     public func deidentify(path: String, rectangles: [PixelRect]? = nil, proposals given: [Proposal]? = nil) throws -> Result {
-        let file = try DicomFile.open(path: path, maxBytes: maxBytes, keepsPixelsAsStored: keepsPixelsAsStored && pixels != .clean)
+        // Cleaning pixels, a large file's Pixel Data stays in the file, each frame read from there
+        // as it is decoded: a cine is then held once, as its redacted pixels, not also as read.
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes, loadsAllValues: pixels != .clean,
+                                      keepsPixelsAsStored: keepsPixelsAsStored && pixels != .clean)
         try Admission.check(file)
         var facts = collectsSourceFacts ? SourceFacts(collecting: file, path: path, profile: scrubber.profile) : nil
         var proposals: [Proposal] = []

@@ -135,10 +135,12 @@ public struct SourceFacts: Sendable {
         return texts
     }
 
-    /// The source as it was read: parsed again from its kept bytes, or opened from its path.
+    /// The source as it was read: parsed again from its kept bytes, or opened from its path. A
+    /// large source's Pixel Data stays in the file, and each frame compared is read from there:
+    /// a cine is not held a second time beside its output.
     func openSource(maxBytes: UInt64) throws -> DicomFile {
         if let stored { return try DicomFile.open(bytes: stored) }
-        return try DicomFile.open(path: path, maxBytes: maxBytes)
+        return try DicomFile.open(path: path, maxBytes: maxBytes, loadsAllValues: false)
     }
 
     /// The single values of a multi-valued element, padding removed.

@@ -65,12 +65,17 @@ extension Verifier {
                 continue
             }
             result.framesDecoded += 1
-            if let comparison, let source, let before = try? source.file.decodeFrame(index, info: source.info),
-               let region = comparison.offending(output: frame, source: before) {
-                mismatched += 1
-                if mismatched <= 3 {
-                    result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "frame \(index + 1) \(region)",
-                                                               frame: index + 1, region: region))
+            if let comparison, let source {
+                // A source frame that no longer decodes cannot show the output's pixels unchanged.
+                let before = try? source.file.decodeFrame(index, info: source.info)
+                let region = before.flatMap { comparison.offending(output: frame, source: $0) }
+                if before == nil || region != nil {
+                    mismatched += 1
+                    if mismatched <= 3 {
+                        let place = region.map(\.description) ?? "(the source cannot be read to compare)"
+                        result.findings.append(VerificationFinding(kind: .pixelsChanged, location: "frame \(index + 1) \(place)",
+                                                                   frame: index + 1, region: region))
+                    }
                 }
             }
             projection?.add(FrameRaster(frame: frame, info: info, display: display))
