@@ -8,7 +8,8 @@ Tasks (BENCH_TASKS, default all, in this order):
            the largest batch two reference rows (dcmtk-floor, not scored); then a few large
            multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
   pixels   burned-in text on 640x480 ultrasound frames and cines: dcmscrub run (pixels cleaned)
-           and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3)
+           and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3); and
+           dcmscrub alone cleaning the pixels of the large multi-frame files (time, peak memory)
   ingest   review workspace: dcmscrub ingest --pixels off of BENCH_INGEST_N files, and ingest
            with pixel proposals of the ultrasound frames (issue 4)
   status   dcmscrub status on a BENCH_STATUS_N-instance workspace (issue 4)
@@ -28,8 +29,8 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_STATUS_N=100000          instances in the status workspace [5000]
   BENCH_VERIFY_N=1000            header outputs verified [100]
   BENCH_PUSH_N=1000              header outputs sent to the PACS [100]
-  BENCH_LARGE_FILES=4 BENCH_LARGE_FRAMES=500   large multi-frame files for the headers task's
-                                 large-file rows, half native, half JPEG-LS (0: none) [2, 50]
+  BENCH_LARGE_FILES=4 BENCH_LARGE_FRAMES=500   large multi-frame files for the headers and pixels
+                                 tasks' large-file rows, half native, half JPEG-LS (0: none) [2, 50]
   BENCH_SEED=20240601            generator seed
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
@@ -547,8 +548,32 @@ def task_large_headers():
     header_rows(task, src, LARGE_FILES, runs, units, f"large-{LARGE_FILES}x{LARGE_FRAMES}", scored=False)
 
 
+def task_large_pixels():
+    """dcmscrub run with pixels cleaned over the large multi-frame files: what redacting a cine
+    costs in time and peak memory. dcmscrub only, not scored: the frames are noise without burned-in
+    text (OCR proposes boxes in the noise, so every file is redacted), and no peer here redacts 2000
+    frames within a bench run."""
+    if LARGE_FILES < 1:
+        return
+    src = large_inputs()
+    task = f"large-pixels-{LARGE_FILES}x{LARGE_FRAMES}f-{tree_bytes(src) >> 20}MiB"
+    say(f"task {task}")
+    mode = f"run, 1 proc, --jobs {JOBS}"
+    if DCMSCRUB_FAIL:
+        add_row(task, "dcmscrub", mode, "files", LARGE_FILES, status="failed", note=DCMSCRUB_FAIL)
+        return
+    m, out, _, seconds = measure_median(f"dcmscrub-large-pixels-{task}", f"out-large-pixels-{task}",
+                                        lambda out: [[DCMSCRUB, "run", src, "--out", out, "--key", KEY, "--jobs", str(JOBS)]])
+    d, q = dcmscrub_report(out)
+    reason = failed_reason(m, d, LARGE_FILES, "files delivered")
+    note = with_repeats(f"{q} quarantined" if q else "", seconds)
+    add_row(task, "dcmscrub", mode, "files", LARGE_FILES, m, count_dicom(out), "failed" if reason else "ok", reason or note)
+    discard(out)
+
+
 # ------------------------------------------------------------------ task: pixels
 def task_pixels():
+    task_large_pixels()
     kept = {}
     src = pixel_inputs()
     truth = json.load(open(src / "truth.json"))
