@@ -112,9 +112,9 @@ public struct SourceFacts: Sendable {
 
     private static let sourceTags = Set(PatientIdentifiers.sources)
 
-    /// Opens `path` and reads its facts.
+    /// Opens `path` and reads its facts; a large file's Pixel Data is not read (see `openSource`).
     public static func read(path: String, profile: Profile, maxBytes: UInt64 = DicomFile.defaultMaxBytes) throws -> SourceFacts {
-        let file = try DicomFile.open(path: path, maxBytes: maxBytes)
+        let file = try DicomFile.open(path: path, maxBytes: maxBytes, loadsAllValues: false)
         try Admission.check(file) // what run would not take is no source of an output
         return SourceFacts(collecting: file, path: path, profile: profile)
     }
