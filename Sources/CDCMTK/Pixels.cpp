@@ -3,6 +3,7 @@
 #include "JPEG2000.h"
 
 #include "dcmtk/dcmdata/dcfcache.h"
+#include "dcmtk/dcmdata/dcpxitem.h"
 
 #include <cstdlib>
 
@@ -115,6 +116,17 @@ bool upsampleNative422(const PixelGeometry &g, uint32_t frame, uint8_t *buffer, 
     return true;
 }
 
+// Values of compressed frames that DCMTK read from the file when they were first decoded go back
+// to the file (compact() keeps any that it could not read again): a compressed cine read from its
+// file is never held whole, however many of its frames are decoded.
+void releaseFragments(DcmPixelSequence *fragments) {
+    if (fragments == nullptr) return;
+    for (unsigned long i = 0; i < fragments->card(); ++i) {
+        DcmPixelItem *item = nullptr;
+        if (fragments->getItem(item, i).good() && item != nullptr) item->compact();
+    }
+}
+
 } // namespace
 
 extern "C" {
@@ -147,6 +159,7 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
             fail(err, errlen, reason.empty() ? "JPEG 2000 Pixel Data cannot be read" : reason);
             return -1;
         }
+        releaseFragments(fragments);
         if (photometric_out != nullptr) std::snprintf(photometric_out, 32, "%s", photometric.c_str());
         return 0;
     }
@@ -173,6 +186,10 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
     }
     OFCondition cond = g.pixels->getUncompressedFrame(ds, frame, startFragment, target, bufSize, colorModel, &cache);
     if (cond.bad()) { failDCMTK(err, errlen, "cannot decode frame", cond); return -1; }
+    if (DcmXfer(xfer).isEncapsulated()) {
+        DcmPixelSequence *fragments = nullptr;
+        if (g.pixels->getEncapsulatedRepresentation(xfer, param, fragments).good()) releaseFragments(fragments);
+    }
     if (target != buffer) std::memcpy(buffer, target, g.info.frame_bytes);
 
     // DCMTK swaps Big Endian OW as 16-bit words; 32-bit samples need their halves swapped too.
