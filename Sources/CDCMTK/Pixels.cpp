@@ -217,7 +217,8 @@ uint8_t *cdcm_begin_pixels(cdcm_file *file, size_t *len, char *err, size_t errle
     PixelGeometry g;
     if (len == nullptr || !readGeometry(file, g, err, errlen)) return nullptr;
     const uint64_t total = uint64_t(g.info.frame_bytes) * g.info.frames;
-    if (total == 0 || total > 0xFFFFFFFEu) { fail(err, errlen, "Pixel Data too large to store uncompressed"); return nullptr; }
+    if (total == 0) { fail(err, errlen, "Pixel Data without samples"); return nullptr; }
+    if (total > 0xFFFFFFFEu) { fail(err, errlen, "Pixel Data too large to store uncompressed"); return nullptr; }
     const bool words = g.info.bits_allocated > 8;
     auto fresh = std::make_unique<DcmPixelData>(DcmTag(DCM_PixelData, words ? EVR_OW : EVR_OB));
     uint8_t *start = nullptr;
