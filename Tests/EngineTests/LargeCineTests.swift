@@ -71,27 +71,16 @@ private let frameBytes = 192 * 256
 /// 360 frames of seeded 8-bit noise, 192 x 256, compressed losslessly with DCMTK's JPEG-LS encoder:
 /// noise keeps it larger than what is read whole. Returns the compressed file and the samples.
 private func compressedNoiseCine(in folder: String) throws -> (path: String, samples: [UInt8]) {
-    let file = DicomFile.makeNew()
-    let d = file.dataset
-    try d.put(.sopClassUID, "1.2.840.10008.5.1.4.1.1.7.2", vr: "UI")
-    try d.put(.sopInstanceUID, "1.2.826.0.1.3680043.10.1455.78.1.1", vr: "UI")
-    try d.put(.studyInstanceUID, "1.2.826.0.1.3680043.10.1455.78", vr: "UI")
-    try d.put(.seriesInstanceUID, "1.2.826.0.1.3680043.10.1455.78.1", vr: "UI")
-    try d.put(.modality, "OT", vr: "CS")
-    try d.put(.patientName, "NOISE^CINE", vr: "PN")
-    for (element, value) in [(0x0002, "1"), (0x0010, "192"), (0x0011, "256"), (0x0100, "8"), (0x0101, "8"), (0x0102, "7"), (0x0103, "0")] {
-        try d.put(Tag(0x0028, UInt16(element)), value, vr: "US")
-    }
-    try d.put(Tag(0x0028, 0x0004), "MONOCHROME2", vr: "CS")
-    try d.put(Tag(0x0028, 0x0008), "360", vr: "IS")
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     let samples = (0..<360 * frameBytes).map { _ -> UInt8 in
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return UInt8(truncatingIfNeeded: state >> 56)
     }
-    try d.put(.pixelData, bytes: samples, vr: "OB")
     let raw = folder + "/noise-raw.dcm", path = folder + "/noise-jls.dcm"
-    try file.write(to: raw, transferSyntax: "1.2.840.10008.1.2.1")
+    try smallImage(rows: 192, columns: 256, instance: "1.2.826.0.1.3680043.10.1455.78.1.1") { d in
+        try d.put(Tag(0x0028, 0x0008), "360", vr: "IS")
+        try d.put(.pixelData, bytes: samples, vr: "OB")
+    }.write(to: URL(fileURLWithPath: raw))
     try JPEGSample.run("/usr/bin/dcmcjpls", [raw, path])
     try FileManager.default.removeItem(atPath: raw)
     return (path, samples)
