@@ -131,7 +131,8 @@ extension Workspace {
             sourcePath: path, sourceSize: size, sourceModified: modified, sourceSHA256: sha, state: .proposed, ingestedAt: time)
         var group: GroupKey?
         do {
-            let original = try DicomFile.open(path: path, maxBytes: processor.maxBytes)
+            // Its header only (the processor reads the pixels itself): a large file's Pixel Data stays in the file.
+            let original = try DicomFile.open(path: path, maxBytes: processor.maxBytes, loadsAllValues: false)
             let d = original.dataset
             record.patientID = d.string(.patientID)
             record.studyUID = d.string(.studyInstanceUID)

@@ -132,7 +132,8 @@ extension Workspace {
         let record = try instance(id)
         return try Self.engine {
             DicomFile.initialize()
-            let file = try DicomFile.open(path: record.sourcePath, maxBytes: processor.maxBytes)
+            // A large file's Pixel Data stays in the file: the listing gives only its length.
+            let file = try DicomFile.open(path: record.sourcePath, maxBytes: processor.maxBytes, loadsAllValues: false)
             let before = HeaderListing.list(file)
             _ = try processor.scrubber.scrub(file)
             return HeaderListing.changes(from: before, to: HeaderListing.list(file))
