@@ -44,12 +44,16 @@ public struct InstanceProcessor: Sendable {
         var redaction: RedactionOutcome?
         let hasPixels = file.hasPixelData
         if hasPixels && pixels == .clean {
+            // Detection decodes each frame into the room that a redaction fills and stores; when
+            // nothing is redacted, the room goes.
+            defer { file.discardDecodedFrames() }
             if let rectangles {
                 proposals = rectangles.map { Proposal(rect: $0, source: .manual, text: "", confidence: 100, reason: "reviewer") }
             } else if let given {
                 proposals = given
             } else {
                 let identifiers = PatientIdentifiers(collecting: file.dataset, charset: file.dataset.string(.specificCharacterSet) ?? "")
+                file.keepDecodedFrames()
                 proposals = try propose(file, identifiers: identifiers)
             }
             redaction = try PixelRedactor.redact(file, rectangles: proposals.map(\.rect))

@@ -35,7 +35,7 @@ extension DicomFile {
             frameBytes: Int(info.frame_bytes))
     }
 
-    /// Decodes one frame (0-based) to native little-endian samples.
+    /// Decodes one frame (0-based) of the Pixel Data as it is now to native little-endian samples.
     public func decodeFrame(_ frame: Int, info: PixelInfo) throws -> Frame {
         var samples = [UInt8](repeating: 0, count: max(info.frameBytes, 0))
         let photometric = try samples.withUnsafeMutableBufferPointer { try decodeFrame(frame, info: info, into: $0) }
@@ -54,32 +54,5 @@ extension DicomFile {
         }
         let decoded = String(cString: photometric)
         return decoded.isEmpty ? info.photometric : DicomText.trimmed(decoded)
-    }
-}
-
-extension DicomFile {
-    /// Replaces the Pixel Data with native little-endian samples of every frame, colour-by-pixel,
-    /// that `write` puts into the room it is given (frame bytes × frames), and sets Photometric
-    /// Interpretation to what `write` returns. DCMTK owns the room, so a cine's new pixels are held
-    /// once, beside the old until they are stored. Every compressed representation goes, so a save
-    /// can no longer write the original fragments, and the file will be Explicit VR Little Endian.
-    /// When `write` throws, the Pixel Data stays as it was.
-    public func replacePixels(_ write: (UnsafeMutableBufferPointer<UInt8>) throws -> String) throws {
-        var length = 0
-        var message = ""
-        let start = withErrorBuffer { err, len -> UnsafeMutablePointer<UInt8>? in
-            let start = cdcm_begin_pixels(handle, &length, err, len)
-            if start == nil { message = String(cString: err) }
-            return start
-        }
-        guard let start else { throw EngineError(.edit, message.isEmpty ? "DCMTK failed" : message) }
-        let photometric: String
-        do {
-            photometric = try write(UnsafeMutableBufferPointer(start: start, count: length))
-        } catch {
-            cdcm_discard_pixels(handle)
-            throw error
-        }
-        try withErrorBufferThrowing(.edit) { err, len in cdcm_commit_pixels(handle, photometric, err, len) }
     }
 }

@@ -330,6 +330,9 @@ public final class DicomFile {
     /// A file made in memory (`makeNew`), not read from anywhere.
     private var isNew = false
 
+    /// The frames decoded so far into the room of new Pixel Data (see `keepDecodedFrames`).
+    var kept: DecodedFrames?
+
     /// What `write` writes: the whole file, in `transferSyntax` (nil: as read), with an all-zero preamble.
     public func encoded(transferSyntax: String? = nil) throws -> Data {
         var bytes = try encodedUpToValue(transferSyntax: transferSyntax)

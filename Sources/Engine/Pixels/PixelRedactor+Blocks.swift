@@ -32,7 +32,7 @@ extension PixelRedactor {
         for span in changed.spans { for x in span.x0..<span.x1 { allowed[span.y * width + x] = true } }
         var fills: [SampleFill] = []
         for index in 0..<info.frames {
-            let before = try file.decodeFrame(index, info: info)
+            let before = try file.decodeFrameOnce(index, info: info)
             let after = try edited.decodeFrame(index, info: info)
             guard before.samples.count == info.frameBytes, after.samples.count == before.samples.count,
                   after.photometric == before.photometric else {

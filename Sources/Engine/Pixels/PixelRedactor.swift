@@ -67,21 +67,17 @@ public enum PixelRedactor {
         let spans = RowSpans(clipped)
         let lossy = lossyTransferSyntaxes.contains(file.transferSyntax)
 
-        // Frames are decoded one at a time straight into the new Pixel Data, so a cine's pixels
-        // are held once more (beside the source's until they are stored), never twice.
+        // Frames are decoded one at a time straight into the room of the new Pixel Data (those
+        // that detection decoded are there already), so a cine's pixels are held once more, beside
+        // the source's until they are stored, never twice.
         guard !info.frameBytes.multipliedReportingOverflow(by: info.frames).overflow else {
             throw EngineError(.undecodable, "Pixel Data geometry is too large to redact")
         }
         var photometric = ""
-        try file.replacePixels { pixels in
-            guard pixels.count == info.frameBytes * info.frames else {
-                throw EngineError(.undecodable, "the Pixel Data's room does not match its geometry")
-            }
+        do {
             var fills: [SampleFill] = []
             for index in 0..<info.frames {
-                let start = index * info.frameBytes
-                let frame = UnsafeMutableBufferPointer(rebasing: pixels[start..<start + info.frameBytes])
-                let decodedAs = try file.decodeFrame(index, info: info, into: frame)
+                let (frame, decodedAs) = try file.decodedFrame(index, info: info)
                 // Decoded samples are full resolution: a 4:2:2 label would no longer describe them.
                 let decoded = decodedAs == "YBR_FULL_422" ? "YBR_FULL" : decodedAs
                 if index == 0 {
@@ -92,7 +88,11 @@ public enum PixelRedactor {
                 }
                 fill(frame, spans: spans, fills: fills, info: info)
             }
-            return photometric
+            try file.storeDecodedFrames(photometric: photometric)
+        } catch {
+            // Filled frames in the room must never be read as the source's.
+            file.discardDecodedFrames()
+            throw error
         }
         if lossy, file.dataset.string(lossyImageCompression) != "01" {
             // PS3.3 C.7.6.1.1.5: once lossy, always said so; the stored pixels are the decoded loss.

@@ -251,7 +251,7 @@ public struct TextDetector: Sendable {
     public func detect(_ file: DicomFile) throws -> [DetectedText] {
         let info = try file.pixelInfo()
         let display = FrameRaster.Display(file.dataset)
-        let first = try FrameRaster(frame: file.decodeFrame(0, info: info), info: info, display: display)
+        let first = try FrameRaster(frame: file.decodeFrameOnce(0, info: info), info: info, display: display)
         guard info.frames > 1 else { return try detect(first) }
         var lowest = first.gray.pixels, highest = first.gray.pixels
         let count = lowest.count
@@ -261,7 +261,7 @@ public struct TextDetector: Sendable {
         var earliest = [UInt32](repeating: 0, count: count), latest = [UInt32](repeating: 0, count: count)
         var last = first
         for index in 1..<info.frames {
-            let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
+            let raster = try FrameRaster(frame: file.decodeFrameOnce(index, info: info), info: info, display: display)
             raster.gray.pixels.withUnsafeBufferPointer { frame in
                 first.gray.pixels.withUnsafeBufferPointer { start in
                     last.gray.pixels.withUnsafeBufferPointer { previous in
@@ -291,7 +291,7 @@ public struct TextDetector: Sendable {
         var found = try detect(still) + detect(first) + detect(last)
         for (index, area) in Self.framesToRead(steps: steps, earliest: earliest, latest: latest, frames: info.frames,
                                                width: first.width, height: first.height) {
-            let raster = try FrameRaster(frame: file.decodeFrame(index, info: info), info: info, display: display)
+            let raster = try FrameRaster(frame: file.decodeFrameOnce(index, info: info), info: info, display: display)
             found += try detect(raster, within: area)
         }
         return Self.deduplicated(found)
