@@ -127,6 +127,16 @@ void releaseFragments(DcmPixelSequence *fragments) {
     }
 }
 
+// Puts `pixels` (owned from here on) in place of the dataset's Pixel Data. insert() with replaceOld
+// deletes the old element and with it every cached representation: a save in the old syntax can no
+// longer pick the compressed original.
+bool putPixelData(DcmDataset *ds, DcmPixelData *pixels, char *err, size_t errlen) {
+    OFCondition cond = ds->insert(pixels, OFTrue);
+    if (cond.bad()) { delete pixels; failDCMTK(err, errlen, "cannot store the Pixel Data", cond); return false; }
+    pixels->removeAllButCurrentRepresentations();
+    return true;
+}
+
 } // namespace
 
 extern "C" {
@@ -246,18 +256,14 @@ int cdcm_commit_pixels(cdcm_file *file, const char *photometric, char *err, size
     ShapeChange change(node(file));
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
     if (ds == nullptr || file->replacement == nullptr) { fail(err, errlen, "no pixels to store"); return -1; }
-    DcmPixelData *fresh = file->replacement.release();
-    // insert() with replaceOld deletes the old element and with it every cached representation:
-    // a save in the old syntax can no longer pick the compressed original.
-    OFCondition cond = ds->insert(fresh, OFTrue);
-    if (cond.bad()) { delete fresh; failDCMTK(err, errlen, "cannot store the pixels", cond); return -1; }
-    fresh->removeAllButCurrentRepresentations();
+    if (!putPixelData(ds, file->replacement.release(), err, errlen)) return -1;
+    OFCondition cond;
     if (photometric != nullptr && *photometric != '\0') {
         cond = ds->putAndInsertString(DCM_PhotometricInterpretation, photometric);
         if (cond.bad()) { failDCMTK(err, errlen, "cannot set Photometric Interpretation", cond); return -1; }
     }
     Uint16 samples = 1;
-    if (ds->findAndGetUint16(DCM_SamplesPerPixel, samples).good() && samples > 1) {
+    if (getUint16(ds, DCM_SamplesPerPixel, samples).good() && samples > 1) {
         cond = ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
         if (cond.bad()) { failDCMTK(err, errlen, "cannot set Planar Configuration", cond); return -1; }
     }
@@ -291,11 +297,7 @@ int cdcm_adopt_pixel_data(cdcm_file *file, cdcm_file *from, char *err, size_t er
         fail(err, errlen, "no Pixel Data to adopt");
         return -1;
     }
-    // insert() with replaceOld deletes the old element and with it every cached representation.
-    OFCondition cond = ds->insert(pixels, OFTrue);
-    if (cond.bad()) { delete pixels; failDCMTK(err, errlen, "cannot store the Pixel Data", cond); return -1; }
-    pixels->removeAllButCurrentRepresentations();
-    return 0;
+    return putPixelData(ds, pixels, err, errlen) ? 0 : -1;
 }
 
 } // extern "C"
