@@ -13,7 +13,7 @@ func framesDecodedOnceGiveTheSameFramesAndOutput(name: String) throws {
     let keeping = try DicomFile.open(path: input)
     let info = try plain.pixelInfo()
     keeping.keepDecodedFrames()
-    #expect(keeping.kept != nil, "\(name)")
+    #expect(keeping.decodedRoom != nil, "\(name)")
     for frame in Array(0..<info.frames) + [0, info.frames - 1] {
         let once = try keeping.decodeFrameOnce(frame, info: info)
         let each = try plain.decodeFrame(frame, info: info)
@@ -24,7 +24,7 @@ func framesDecodedOnceGiveTheSameFramesAndOutput(name: String) throws {
     let plainOutcome = try PixelRedactor.redact(plain, rectangles: [box])
     #expect(outcome.changed && outcome == plainOutcome, "\(name)")
     // Stored by the decode, discarded by the block edit: read again, the frames are the redacted ones.
-    #expect(keeping.kept == nil, "\(name): \(outcome.method)")
+    #expect(keeping.decodedRoom == nil, "\(name): \(outcome.method)")
     let after = try keeping.pixelInfo()
     #expect(try keeping.decodeFrameOnce(0, info: after).samples == plain.decodeFrame(0, info: plain.pixelInfo()).samples, "\(name)")
     #expect(try keeping.encoded() == plain.encoded(), "\(name): \(outcome.method)")

@@ -23,10 +23,10 @@ extension DicomFile {
     /// From now on each frame is decoded once, into the room of new Pixel Data that DCMTK owns:
     /// `decodeFrameOnce` copies it from there when asked again, and a redaction fills the room and
     /// stores it (`storeDecodedFrames`), decoding only frames nobody asked for; any other change of
-    /// the Pixel Data discards it. A compressed cine
-    /// is then decoded once for detection and redaction together. The room holds the decoded
-    /// pixels once besides the file's own until it is stored or `discardDecodedFrames()`. Nothing
-    /// changes when the room cannot be made (the frames are then decoded each time).
+    /// the Pixel Data discards it. A compressed cine is then decoded once for detection and
+    /// redaction together. The room holds the decoded pixels once besides the file's own until it
+    /// is stored or `discardDecodedFrames()`. Nothing changes when the room cannot be made (the
+    /// frames are then decoded each time).
     public func keepDecodedFrames() {
         _ = try? decodedFrames(info: pixelInfo())
     }
@@ -34,21 +34,21 @@ extension DicomFile {
     /// Frame `frame` (0-based) as `decodeFrame` gives it, decoded once into the room when the file
     /// keeps its decoded frames (a reader before any redaction: detection).
     public func decodeFrameOnce(_ frame: Int, info: PixelInfo) throws -> Frame {
-        guard kept != nil else { return try decodeFrame(frame, info: info) }
+        guard decodedRoom != nil else { return try decodeFrame(frame, info: info) }
         let decoded = try decodedFrame(frame, info: info)
         return Frame(samples: Array(decoded.samples), photometric: decoded.photometric)
     }
 
     /// Frees the room of `keepDecodedFrames` without storing it; the Pixel Data stays as it was.
     public func discardDecodedFrames() {
-        guard kept != nil else { return }
-        kept = nil
+        guard decodedRoom != nil else { return }
+        decodedRoom = nil
         cdcm_discard_pixels(handle)
     }
 
     /// The room, made now when there is none.
     func decodedFrames(info: PixelInfo) throws -> DecodedFrames {
-        if let kept, kept.frameBytes == info.frameBytes, kept.photometrics.count == info.frames { return kept }
+        if let room = decodedRoom, room.frameBytes == info.frameBytes, room.photometrics.count == info.frames { return room }
         discardDecodedFrames()
         var length = 0
         var message = ""
@@ -63,7 +63,7 @@ extension DicomFile {
             throw EngineError(.undecodable, "the Pixel Data's room does not match its geometry")
         }
         let room = DecodedFrames(start: start, frameBytes: info.frameBytes, frames: info.frames)
-        kept = room
+        decodedRoom = room
         return room
     }
 
@@ -82,8 +82,8 @@ extension DicomFile {
     /// representation goes, so a save can no longer write the original fragments, Photometric
     /// Interpretation becomes `photometric`, and the file will be Explicit VR Little Endian.
     func storeDecodedFrames(photometric: String) throws {
-        guard kept != nil else { throw EngineError(.edit, "no decoded frames to store") }
-        kept = nil
+        guard decodedRoom != nil else { throw EngineError(.edit, "no decoded frames to store") }
+        decodedRoom = nil
         try withErrorBufferThrowing(.edit) { err, len in cdcm_commit_pixels(handle, photometric, err, len) }
     }
 }

@@ -331,7 +331,7 @@ public final class DicomFile {
     private var isNew = false
 
     /// The frames decoded so far into the room of new Pixel Data (see `keepDecodedFrames`).
-    var kept: DecodedFrames?
+    var decodedRoom: DecodedFrames?
 
     /// What `write` writes: the whole file, in `transferSyntax` (nil: as read), with an all-zero preamble.
     public func encoded(transferSyntax: String? = nil) throws -> Data {
