@@ -79,6 +79,7 @@ int putElement(cdcm_item *item, uint16_t group, uint16_t element, const char *vr
                const uint8_t *value, size_t len, bool wantString) {
     ShapeChange change(item, true);
     if (item == nullptr) return -1;
+    pixelsEdited(node(item), DcmTagKey(group, element));
     DcmTag tag(group, element);
     if (vr != nullptr) {
         DcmVR dvr(vr);
@@ -315,12 +316,14 @@ long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {
 int cdcm_set_string(cdcm_item *item, size_t index, const char *value, size_t len) {
     DcmElement *e = elementAt(item, index);
     if (e == nullptr || dynamic_cast<DcmByteString *>(e) == nullptr) return -1;
+    pixelsEdited(node(item), e->getTag());
     return putRawValue(e, reinterpret_cast<const uint8_t *>(value), len).good() ? 0 : -1;
 }
 
 int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t len) {
     DcmElement *e = elementAt(item, index);
     if (e == nullptr || standardVR(e) == EVR_SQ || !e->isLeaf()) return -1;
+    pixelsEdited(node(item), e->getTag());
     if (dynamic_cast<DcmPixelData *>(e) != nullptr) {
         // Only native samples can be set; every other representation must go.
         DcmPixelData *pixels = static_cast<DcmPixelData *>(e);
@@ -339,6 +342,7 @@ int cdcm_clear(cdcm_item *item, size_t index) {
     ShapeChange change(item, true);
     DcmElement *e = elementAt(item, index);
     if (e == nullptr) return -1;
+    pixelsEdited(node(item), e->getTag());
     if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {
         return sq->clear().good() ? 0 : -1;
     }
@@ -352,6 +356,7 @@ int cdcm_clear(cdcm_item *item, size_t index) {
 }
 
 int cdcm_remove(cdcm_item *item, size_t index) {
+    if (DcmElement *removing = item == nullptr ? nullptr : elementAt(item, index)) pixelsEdited(node(item), removing->getTag());
     ShapeChange change(item, true);
     if (item == nullptr || index >= asItem(item)->card()) { change.drop(); return -1; }
     DcmElement *e = asItem(item)->remove(static_cast<unsigned long>(index));

@@ -5,12 +5,16 @@ namespace shim {
 
 std::atomic<uint64_t> filesMade{0};
 
-std::atomic<uint64_t> *generationOf(DcmObject *node) {
+TrackedFileFormat *formatOf(DcmObject *node) {
     DcmObject *top = node;
     for (DcmObject *up = top == nullptr ? nullptr : top->getParent(); up != nullptr; up = up->getParent()) top = up;
     // Every handle the facade gives out lies in a cdcm_file, whose format is tracked.
-    if (top != nullptr && top->ident() == EVR_fileFormat) return &static_cast<TrackedFileFormat *>(top)->generation;
-    return nullptr;
+    return top != nullptr && top->ident() == EVR_fileFormat ? static_cast<TrackedFileFormat *>(top) : nullptr;
+}
+
+std::atomic<uint64_t> *generationOf(DcmObject *node) {
+    TrackedFileFormat *format = formatOf(node);
+    return format == nullptr ? nullptr : &format->generation;
 }
 
 // A walk holds the dataset and the items of the sequences it is in; eight cover deep nesting.

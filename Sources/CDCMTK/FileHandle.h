@@ -17,6 +17,11 @@
 struct TrackedFileFormat : DcmFileFormat {
     TrackedFileFormat();
     std::atomic<uint64_t> generation;
+    // Native Pixel Data being written (cdcm_begin_pixels) until cdcm_commit_pixels puts it in
+    // place of the dataset's own. It lives here, where every handle of the file leads, so that an
+    // edit of the Pixel Data or of its geometry through any handle drops it (shim::pixelsEdited):
+    // frames decoded before such an edit are not the file's any more.
+    std::unique_ptr<DcmPixelData> replacement;
 };
 
 struct cdcm_file {
@@ -29,9 +34,6 @@ struct cdcm_file {
     // The top-level Pixel Data was not read (cdcm_open_memory_header): its element starts here in
     // the bytes parsed and runs to their end. 0 when everything was read.
     size_t pixelOffset = 0;
-    // Native Pixel Data being written (cdcm_begin_pixels) until cdcm_commit_pixels puts it in
-    // place of the dataset's own.
-    std::unique_ptr<DcmPixelData> replacement;
 };
 
 #endif

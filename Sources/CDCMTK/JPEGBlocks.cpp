@@ -433,6 +433,7 @@ int cdcm_jpeg_redact_blocks(cdcm_file *file, const cdcm_rect *rects, size_t coun
         return -1;
     }
     // All other representations go with the old original: none may be written in its place.
+    shim::pixelsEdited(file->format.getDataset(), DCM_PixelData);
     pixels->putOriginalRepresentation(EXS_JPEGProcess1, nullptr, rewritten);
     pixels->removeAllButCurrentRepresentations();
 

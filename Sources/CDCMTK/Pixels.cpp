@@ -131,6 +131,7 @@ void releaseFragments(DcmPixelSequence *fragments) {
 // deletes the old element and with it every cached representation: a save in the old syntax can no
 // longer pick the compressed original.
 bool putPixelData(DcmDataset *ds, DcmPixelData *pixels, char *err, size_t errlen) {
+    pixelsEdited(ds, DCM_PixelData);
     OFCondition cond = ds->insert(pixels, OFTrue);
     if (cond.bad()) { delete pixels; failDCMTK(err, errlen, "cannot store the Pixel Data", cond); return false; }
     pixels->removeAllButCurrentRepresentations();
@@ -138,6 +139,16 @@ bool putPixelData(DcmDataset *ds, DcmPixelData *pixels, char *err, size_t errlen
 }
 
 } // namespace
+
+void shim::pixelsEdited(DcmObject *item, const DcmTagKey &tag) {
+    // The elements readGeometry reads, and the Pixel Data itself.
+    static const DcmTagKey geometry[] = {DCM_PixelData, DCM_Rows, DCM_Columns, DCM_BitsAllocated, DCM_BitsStored,
+                                         DCM_SamplesPerPixel, DCM_PixelRepresentation, DCM_PlanarConfiguration,
+                                         DCM_NumberOfFrames, DCM_PhotometricInterpretation};
+    if (item == nullptr || item->ident() != EVR_dataset) return;
+    if (std::find(std::begin(geometry), std::end(geometry), tag) == std::end(geometry)) return;
+    if (TrackedFileFormat *format = formatOf(item)) format->replacement.reset();
+}
 
 extern "C" {
 
@@ -243,20 +254,27 @@ uint8_t *cdcm_begin_pixels(cdcm_file *file, size_t *len, char *err, size_t errle
         start = value;
     }
     if (cond.bad() || start == nullptr) { failDCMTK(err, errlen, "cannot make room for the pixels", cond); return nullptr; }
-    file->replacement = std::move(fresh);
+    file->format.replacement = std::move(fresh);
     *len = size_t(total);
     return start;
 }
 
 void cdcm_discard_pixels(cdcm_file *file) {
-    if (file != nullptr) file->replacement.reset();
+    if (file != nullptr) file->format.replacement.reset();
+}
+
+const uint8_t *cdcm_pixels_room(cdcm_file *file) {
+    DcmPixelData *room = file == nullptr ? nullptr : file->format.replacement.get();
+    Uint8 *start = nullptr;
+    if (room == nullptr || room->getUint8Array(start).bad()) return nullptr;
+    return start;
 }
 
 int cdcm_commit_pixels(cdcm_file *file, const char *photometric, char *err, size_t errlen) {
     ShapeChange change(node(file));
     DcmDataset *ds = file == nullptr ? nullptr : file->format.getDataset();
-    if (ds == nullptr || file->replacement == nullptr) { fail(err, errlen, "no pixels to store"); return -1; }
-    if (!putPixelData(ds, file->replacement.release(), err, errlen)) return -1;
+    if (ds == nullptr || file->format.replacement == nullptr) { fail(err, errlen, "no pixels to store"); return -1; }
+    if (!putPixelData(ds, file->format.replacement.release(), err, errlen)) return -1;
     OFCondition cond;
     if (photometric != nullptr && *photometric != '\0') {
         cond = ds->putAndInsertString(DCM_PhotometricInterpretation, photometric);

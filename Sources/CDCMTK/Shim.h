@@ -133,6 +133,15 @@ struct ShapeChange {
 
 // The element at `index` of the item, through this thread's index.
 DcmElement *elementAt(cdcm_item *handle, size_t index);
+
+// The tracked format of the file `node` lies in (nullptr for none).
+TrackedFileFormat *formatOf(DcmObject *node);
+
+// Every facade call that edits the element `tag` of `item` calls this first: when `item` is a
+// file's dataset and `tag` is its Pixel Data or an element its geometry is read from, the file's
+// room of new Pixel Data goes (TrackedFileFormat::replacement), and with it the frames decoded
+// there. The decoded frames can then never outlive the pixels they were decoded from.
+void pixelsEdited(DcmObject *item, const DcmTagKey &tag);
 #if DEBUG
 // Aborts unless the entry's first `count` elements are the item's list as it is now.
 void checkCurrent(DcmItem *item, const ItemIndex &entry, size_t count);

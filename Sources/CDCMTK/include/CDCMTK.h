@@ -185,6 +185,10 @@ int cdcm_decode_frame(cdcm_file *file, uint32_t frame, uint8_t *buffer, size_t b
 uint8_t *cdcm_begin_pixels(cdcm_file *file, size_t *len, char *err, size_t errlen);
 /// Frees the room of cdcm_begin_pixels without storing it; the Pixel Data stays as it was.
 void cdcm_discard_pixels(cdcm_file *file);
+/// The start of the room of cdcm_begin_pixels while the file holds it, else NULL: it goes when it
+/// is stored or discarded, and when the Pixel Data or an element of its geometry is edited through
+/// any of the file's handles (put, set, clear, remove, adopt, block edit).
+const uint8_t *cdcm_pixels_room(cdcm_file *file);
 /// Puts the pixels written since cdcm_begin_pixels in place of the Pixel Data, dropping every
 /// compressed representation with the old element, sets Photometric Interpretation (when given)
 /// and Planar Configuration 0, and the transfer syntax to Explicit VR Little Endian.

@@ -22,11 +22,12 @@ final class DecodedFrames {
 extension DicomFile {
     /// From now on each frame is decoded once, into the room of new Pixel Data that DCMTK owns:
     /// `decodeFrameOnce` copies it from there when asked again, and a redaction fills the room and
-    /// stores it (`storeDecodedFrames`), decoding only frames nobody asked for; any other change of
-    /// the Pixel Data discards it. A compressed cine is then decoded once for detection and
-    /// redaction together. The room holds the decoded pixels once besides the file's own until it
-    /// is stored or `discardDecodedFrames()`. Nothing changes when the room cannot be made (the
-    /// frames are then decoded each time).
+    /// stores it (`storeDecodedFrames`), decoding only frames nobody asked for; any other edit of
+    /// the Pixel Data or its geometry drops it, in CDCMTK, whichever call makes the edit. A
+    /// compressed cine is then decoded once for detection and redaction together. The room holds
+    /// the decoded pixels once besides the file's own until it is stored or
+    /// `discardDecodedFrames()`. Nothing changes when the room cannot be made (the frames are then
+    /// decoded each time).
     public func keepDecodedFrames() {
         _ = try? decodedFrames(info: pixelInfo())
     }
@@ -41,9 +42,21 @@ extension DicomFile {
 
     /// Frees the room of `keepDecodedFrames` without storing it; the Pixel Data stays as it was.
     public func discardDecodedFrames() {
-        guard decodedRoom != nil else { return }
-        decodedRoom = nil
+        guard roomMade != nil else { return }
+        roomMade = nil
         cdcm_discard_pixels(handle)
+    }
+
+    /// The frames decoded so far into the room of new Pixel Data, while DCMTK still holds the room:
+    /// an edit of the Pixel Data or of its geometry through any of the file's handles drops it
+    /// there (`cdcm_pixels_room`), and it is forgotten here at the next look.
+    var decodedRoom: DecodedFrames? {
+        guard let room = roomMade else { return nil }
+        guard cdcm_pixels_room(handle) == UnsafePointer(room.start) else {
+            roomMade = nil
+            return nil
+        }
+        return room
     }
 
     /// The room, made now when there is none.
@@ -63,7 +76,7 @@ extension DicomFile {
             throw EngineError(.undecodable, "the Pixel Data's room does not match its geometry")
         }
         let room = DecodedFrames(start: start, frameBytes: info.frameBytes, frames: info.frames)
-        decodedRoom = room
+        roomMade = room
         return room
     }
 
@@ -83,7 +96,7 @@ extension DicomFile {
     /// Interpretation becomes `photometric`, and the file will be Explicit VR Little Endian.
     func storeDecodedFrames(photometric: String) throws {
         guard decodedRoom != nil else { throw EngineError(.edit, "no decoded frames to store") }
-        decodedRoom = nil
+        roomMade = nil
         try withErrorBufferThrowing(.edit) { err, len in cdcm_commit_pixels(handle, photometric, err, len) }
     }
 }

@@ -49,10 +49,8 @@ extension DicomFile {
     }
 
     /// Takes the Pixel Data of `other` (same transfer syntax) in place of this file's, every
-    /// representation of the old one dropped.
+    /// representation of the old one dropped, and the room of decoded frames with them.
     func adoptPixelData(from other: DicomFile) throws {
-        // Frames decoded from the old Pixel Data are no longer this file's.
-        discardDecodedFrames()
         try withErrorBufferThrowing(.edit) { err, len in cdcm_adopt_pixel_data(handle, other.handle, err, len) }
     }
 }

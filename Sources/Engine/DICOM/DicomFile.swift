@@ -330,8 +330,9 @@ public final class DicomFile {
     /// A file made in memory (`makeNew`), not read from anywhere.
     private var isNew = false
 
-    /// The frames decoded so far into the room of new Pixel Data (see `keepDecodedFrames`).
-    var decodedRoom: DecodedFrames?
+    /// The room of new Pixel Data as it was made (see `keepDecodedFrames`); `decodedRoom` is the
+    /// same while DCMTK still holds it.
+    var roomMade: DecodedFrames?
 
     /// What `write` writes: the whole file, in `transferSyntax` (nil: as read), with an all-zero preamble.
     public func encoded(transferSyntax: String? = nil) throws -> Data {
