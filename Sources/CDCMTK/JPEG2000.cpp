@@ -1,5 +1,6 @@
 // JPEG2000: finds a frame's fragments in encapsulated Pixel Data and decodes them with OpenJPEG.
 #include "JPEG2000.h"
+#include "Shim.h"
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcpixseq.h"
@@ -15,13 +16,22 @@ namespace cdcm {
 namespace {
 
 struct Fragment {
-    const uint8_t *bytes;
+    DcmPixelItem *item;
     size_t length;
     uint64_t offset; // of its item tag, counted from the first fragment's, as the offset tables count
 };
 
+// A fragment's value, read from the file now when it was left there; nullptr when it cannot be
+// read. Only the fragments a frame needs are read: a cine's others stay where they are.
+const uint8_t *bytesOf(const Fragment &f) {
+    Uint8 *value = nullptr;
+    if (f.length == 0 || f.item->getUint8Array(value).bad()) return nullptr;
+    return value;
+}
+
 bool startsWith(const Fragment &f, const uint8_t *marker, size_t n) {
-    return f.length >= n && std::memcmp(f.bytes, marker, n) == 0;
+    const uint8_t *bytes = f.length >= n ? bytesOf(f) : nullptr;
+    return bytes != nullptr && std::memcmp(bytes, marker, n) == 0;
 }
 
 // ISO 15444-1 A.4.1 SOC + A.5.1 SIZ, and the JP2 signature box (I.5.1): the first bytes of a frame.
@@ -66,27 +76,17 @@ std::vector<size_t> frameStarts(const std::vector<Fragment> &fragments, const ui
 
 bool frameBytes(DcmPixelSequence *sequence, uint32_t frame, uint32_t frames, std::vector<uint8_t> &out,
                 std::string &error) {
-    const unsigned long items = sequence == nullptr ? 0 : sequence->card();
-    if (items < 2) { error = "JPEG 2000 Pixel Data has no fragments"; return false; }
-    auto itemBytes = [sequence](unsigned long index, const uint8_t *&bytes, size_t &length) {
-        DcmPixelItem *item = nullptr;
-        Uint8 *value = nullptr;
-        if (sequence->getItem(item, index).bad() || item == nullptr) return false;
-        length = item->getLength();
-        if (length > 0 && (item->getUint8Array(value).bad() || value == nullptr)) return false;
-        bytes = value;
-        return true;
-    };
-    const uint8_t *table = nullptr;
-    size_t tableLength = 0;
-    if (!itemBytes(0, table, tableLength)) { error = "JPEG 2000 Basic Offset Table cannot be read"; return false; }
+    const std::vector<DcmPixelItem *> items = shim::pixelItems(sequence);
+    if (items.size() < 2) { error = "JPEG 2000 Pixel Data has no fragments"; return false; }
+    const size_t tableLength = items[0]->getLength();
+    const uint8_t *table = bytesOf(Fragment{items[0], tableLength, 0});
+    if (tableLength > 0 && table == nullptr) { error = "JPEG 2000 Basic Offset Table cannot be read"; return false; }
     std::vector<Fragment> fragments;
+    fragments.reserve(items.size() - 1);
     uint64_t offset = 0;
-    for (unsigned long i = 1; i < items; ++i) {
-        Fragment f{nullptr, 0, offset};
-        if (!itemBytes(i, f.bytes, f.length)) { error = "JPEG 2000 fragment cannot be read"; return false; }
-        fragments.push_back(f);
-        offset += 8 + f.length;
+    for (size_t i = 1; i < items.size(); ++i) {
+        fragments.push_back(Fragment{items[i], items[i]->getLength(), offset});
+        offset += 8 + fragments.back().length;
     }
     const std::vector<size_t> starts = frameStarts(fragments, table, tableLength, frames);
     if (starts.size() != frames) {
@@ -95,8 +95,12 @@ bool frameBytes(DcmPixelSequence *sequence, uint32_t frame, uint32_t frames, std
     }
     const size_t first = starts[frame], end = frame + 1 < frames ? starts[frame + 1] : fragments.size();
     out.clear();
-    for (size_t i = first; i < end; ++i)
-        if (fragments[i].length > 0) out.insert(out.end(), fragments[i].bytes, fragments[i].bytes + fragments[i].length);
+    for (size_t i = first; i < end; ++i) {
+        if (fragments[i].length == 0) continue;
+        const uint8_t *bytes = bytesOf(fragments[i]);
+        if (bytes == nullptr) { error = "JPEG 2000 fragment cannot be read"; return false; }
+        out.insert(out.end(), bytes, bytes + fragments[i].length);
+    }
     if (out.empty()) { error = "JPEG 2000 frame is empty"; return false; }
     return true;
 }

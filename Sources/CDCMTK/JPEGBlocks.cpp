@@ -260,10 +260,10 @@ Status transcode(const uint8_t *in, size_t length, Plan &plan, const cdcm_rect *
 // frame when there is no table, or all fragments for a single frame.
 bool frameStreams(DcmPixelSequence *sequence, uint32_t frames, std::vector<std::vector<uint8_t>> &streams,
                   std::string &reason) {
-    const unsigned long items = sequence->card();
+    const std::vector<DcmPixelItem *> all = shim::pixelItems(sequence);
+    const unsigned long items = all.size();
     if (items < 2) { reason = "encapsulated Pixel Data without fragments"; return false; }
-    DcmPixelItem *table = nullptr;
-    if (sequence->getItem(table, 0).bad() || table == nullptr) { reason = "no Basic Offset Table item"; return false; }
+    DcmPixelItem *table = all[0];
     std::vector<Uint32> offsets;
     if (table->getLength() > 0) {
         Uint8 *bytes = nullptr;
@@ -283,9 +283,8 @@ bool frameStreams(DcmPixelSequence *sequence, uint32_t frames, std::vector<std::
     Uint32 position = 0; // from the first fragment's item tag, as the table counts
     size_t frame = 0;
     for (unsigned long i = 1; i < items; ++i) {
-        DcmPixelItem *fragment = nullptr;
+        DcmPixelItem *fragment = all[i];
         Uint8 *bytes = nullptr;
-        if (sequence->getItem(fragment, i).bad() || fragment == nullptr) { reason = "unreadable fragment"; return false; }
         const Uint32 length = fragment->getLength();
         if (length > 0 && (fragment->getUint8Array(bytes).bad() || bytes == nullptr)) { reason = "unreadable fragment"; return false; }
         if (!offsets.empty()) {

@@ -120,11 +120,7 @@ bool upsampleNative422(const PixelGeometry &g, uint32_t frame, uint8_t *buffer, 
 // to the file (compact() keeps any that it could not read again): a compressed cine read from its
 // file is never held whole, however many of its frames are decoded.
 void releaseFragments(DcmPixelSequence *fragments) {
-    if (fragments == nullptr) return;
-    for (unsigned long i = 0; i < fragments->card(); ++i) {
-        DcmPixelItem *item = nullptr;
-        if (fragments->getItem(item, i).good() && item != nullptr) item->compact();
-    }
+    for (DcmPixelItem *item : pixelItems(fragments)) item->compact();
 }
 
 // Puts `pixels` (owned from here on) in place of the dataset's Pixel Data. insert() with replaceOld
