@@ -9,7 +9,8 @@ Tasks (BENCH_TASKS, default all, in this order):
            multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
   pixels   burned-in text on 640x480 ultrasound frames and cines: dcmscrub run (pixels cleaned)
            and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3); and
-           dcmscrub alone cleaning the pixels of the large multi-frame files (time, peak memory)
+           dcmscrub alone cleaning the pixels of the large multi-frame files and of two cines of
+           many small frames (time, peak memory; bench/task_pixels.py)
   ingest   review workspace: dcmscrub ingest --pixels off of BENCH_INGEST_N files, and ingest
            with pixel proposals of the ultrasound frames (issue 4)
   status   dcmscrub status on a BENCH_STATUS_N-instance workspace (issue 4)
@@ -31,6 +32,7 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_PUSH_N=1000              header outputs sent to the PACS [100]
   BENCH_LARGE_FILES=4 BENCH_LARGE_FRAMES=500   large multi-frame files for the headers and pixels
                                  tasks' large-file rows, half native, half JPEG-LS (0: none) [2, 50]
+  BENCH_MANY_FRAMES=5000         frames in each of the pixels task's two cines of 64x64 frames (0: none) [500]
   BENCH_SEED=20240601            generator seed
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
@@ -76,7 +78,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 import report  # noqa: E402
 import score_headers  # noqa: E402
-import score_pixels  # noqa: E402
+import task_pixels  # noqa: E402
 import task_push  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
@@ -98,6 +100,7 @@ VERIFY_N = int(knob("BENCH_VERIFY_N", "1000", "100"))
 PUSH_N = int(knob("BENCH_PUSH_N", "1000", "100"))
 LARGE_FILES = int(knob("BENCH_LARGE_FILES", "4", "2"))
 LARGE_FRAMES = int(knob("BENCH_LARGE_FRAMES", "500", "50"))
+MANY_FRAMES = int(knob("BENCH_MANY_FRAMES", "5000", "500"))
 SEED = int(os.environ.get("BENCH_SEED", "20240601"))
 REPEATS = int(knob("BENCH_REPEATS", "3", "1"))
 REPEAT_UNDER = float(os.environ.get("BENCH_REPEAT_UNDER", "10"))
@@ -548,112 +551,6 @@ def task_large_headers():
     header_rows(task, src, LARGE_FILES, runs, units, f"large-{LARGE_FILES}x{LARGE_FRAMES}", scored=False)
 
 
-def task_large_pixels():
-    """dcmscrub run with pixels cleaned over the large multi-frame files: what redacting a cine
-    costs in time and peak memory. dcmscrub only, not scored: the frames are noise without burned-in
-    text (OCR proposes boxes in the noise, so every file is redacted), and no peer here redacts 2000
-    frames within a bench run."""
-    if LARGE_FILES < 1:
-        return
-    src = large_inputs()
-    task = f"large-pixels-{LARGE_FILES}x{LARGE_FRAMES}f-{tree_bytes(src) >> 20}MiB"
-    say(f"task {task}")
-    mode = f"run, 1 proc, --jobs {JOBS}"
-    if DCMSCRUB_FAIL:
-        add_row(task, "dcmscrub", mode, "files", LARGE_FILES, status="failed", note=DCMSCRUB_FAIL)
-        return
-    m, out, _, seconds = measure_median(f"dcmscrub-large-pixels-{task}", f"out-large-pixels-{task}",
-                                        lambda out: [[DCMSCRUB, "run", src, "--out", out, "--key", KEY, "--jobs", str(JOBS)]])
-    d, q = dcmscrub_report(out)
-    reason = failed_reason(m, d, LARGE_FILES, "files delivered")
-    note = with_repeats(f"{q} quarantined" if q else "", seconds)
-    add_row(task, "dcmscrub", mode, "files", LARGE_FILES, m, count_dicom(out), "failed" if reason else "ok", reason or note)
-    discard(out)
-
-
-# ------------------------------------------------------------------ task: pixels
-def task_pixels():
-    task_large_pixels()
-    kept = {}
-    src = pixel_inputs()
-    truth = json.load(open(src / "truth.json"))
-    for kind, folder, label in (("us", src / "us", f"pixels-us-{PIXEL_FRAMES}x640x480"),
-                                ("cine", src / "cine", f"pixels-cine-{CINES}x{CINE_FRAMES}f")):
-        files = sorted(folder.glob("*.dcm"))
-        if not files:
-            continue
-        frames = sum(v["frames"] for k, v in truth["files"].items() if k.startswith(kind + "/"))
-        say(f"task {label}: {len(files)} files, {frames} frames")
-        # dcmscrub twice: as shipped (every output read again by the stricter OCR check), and with
-        # --verify headers (detection and redaction; the check without its OCR), which is the work
-        # Presidio does.
-        for tool, procs, check in (("dcmscrub", 1, "full"), ("dcmscrub", 1, "headers"), ("presidio", 1, None),
-                                   ("presidio", 2, None)):
-            if tool == "dcmscrub":
-                mode = f"run, 1 proc, --jobs {JOBS}" + ("" if check == "full" else ", --verify headers")
-            else:
-                mode = "1 proc" if procs == 1 else "2 procs, split files"
-            if tool == "dcmscrub" and DCMSCRUB_FAIL:
-                add_row(label, tool, mode, "frames", frames, status="failed", note=DCMSCRUB_FAIL)
-                continue
-            if procs == 2 and len(files) < 2:
-                add_row(label, tool, mode, "frames", frames, status="skipped", note="one file: nothing to split")
-                continue
-            name = f"px-{tool}-{procs}p-{kind}" + ("-verify-headers" if check == "headers" else "")
-            # Presidio's two workers on two cores: Tesseract's threads would fight.
-            env = {"OMP_THREAD_LIMIT": "1"} if tool == "presidio" and procs == 2 else None
-
-            def commands(out):
-                if tool == "dcmscrub":
-                    return [[DCMSCRUB, "run", folder, "--out", out, "--key", KEY, "--jobs", str(JOBS), "--verify", check]]
-                if procs == 1:
-                    return [[PY, BENCH / "peers/presidio_redact.py", out, folder]]
-                halves = split(folder, files, f"px-{kind}-{src.name}")
-                return [[PY, BENCH / "peers/presidio_redact.py", out / f"w{i}", h] for i, h in enumerate(halves)]
-
-            m, out, run_name, seconds = measure_median(name, f"out-{name}", commands, env)
-            got = count_dicom(out)
-            note = ""
-            expected = len(files)
-            if tool == "dcmscrub":
-                d, q = dcmscrub_report(out)
-                if q:
-                    note = f"{q} of {len(files)} files quarantined (not scored)"
-                    expected = d if d is not None else expected
-            else:
-                startup = presidio_startup(run_name, procs)
-                if startup and not m.rc and m.seconds > startup:
-                    note = (f"includes {startup:.1f} s of imports and engine set-up; "
-                            f"{frames / (m.seconds - startup):.2f} frames/s without it")
-            note = with_repeats(note, seconds)
-            reason = failed_reason(m, got, expected, "files out")
-            acc = acc_text = None
-            if not reason:
-                acc = score_pixels.score(str(folder.parent), str(out), only=kind + "/")
-                acc_text = score_pixels.summary(acc)
-            add_row(label, tool, mode, "frames", frames, m, got, "failed" if reason else "ok", reason or note, acc,
-                    acc_text, extra={"files": len(files)})
-            if tool == "dcmscrub" and check == "full" and not reason:
-                kept[kind] = (folder, out)
-            else:
-                shutil.rmtree(out, ignore_errors=True)
-    return kept
-
-
-def presidio_startup(name, n):
-    """The longest 'start-up S s' that presidio_redact.py reported among the n workers."""
-    best = None
-    for i in range(n):
-        for ln in (LOGS / f"{name}.{i}.err").read_text(errors="replace").splitlines():
-            if "start-up" in ln:
-                try:
-                    v = float(ln.split("start-up ", 1)[1].split(" s", 1)[0])
-                    best = v if best is None else max(best, v)
-                except (ValueError, IndexError):
-                    pass
-    return best
-
-
 # ------------------------------------------------------------------ task: ingest
 def ingest_summary(name):
     text = (LOGS / f"{name}.0.out").read_text(errors="replace").strip().splitlines()
@@ -897,7 +794,7 @@ def main():
         if task == "headers":
             kept.update(task_headers())
         elif task == "pixels":
-            kept.update(task_pixels())
+            kept.update(task_pixels.run(sys.modules[__name__]))
         elif task == "ingest":
             task_ingest()
         elif task == "status":
