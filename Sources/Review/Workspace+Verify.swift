@@ -28,9 +28,9 @@ extension Workspace {
     /// around them too: those are what may differ from the source.
     static func blockReach(_ pair: VerificationPair, output: String) -> VerificationPair {
         guard let boxes = pair.redactions, !boxes.isEmpty,
-              let written = try? DicomFile.open(path: output + "/" + pair.output),
+              let written = try? DicomFile.open(path: output + "/" + pair.output, loadsAllValues: false, keepsPixelsAsStored: true),
               written.transferSyntax == PixelRedactor.jpegBaseline,
-              let source = try? DicomFile.open(path: pair.source),
+              let source = try? DicomFile.open(path: pair.source, loadsAllValues: false),
               let reach = PixelRedactor.blockReach(of: boxes, in: source) else { return pair }
         var expanded = pair
         expanded.redactions = reach

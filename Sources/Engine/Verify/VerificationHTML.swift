@@ -72,18 +72,18 @@ public enum VerificationHTML {
     }
 
     /// Crops of the flagged region (with a margin) from the source's and the output's frame; for an
-    /// overlay, the plane's own bits after.
+    /// overlay, the plane's own bits after. A large file's frame is read from it, not the file whole.
     static func thumbnails(for finding: VerificationFinding, output: String, source: String?) throws -> (before: [UInt8]?, after: [UInt8]?)? {
         guard let region = finding.region else { return nil }
         let margin = max(8, region.height)
         let box = region.inset(by: margin)
         if finding.kind == .overlay {
-            let file = try DicomFile.open(path: output)
-            return (try source.flatMap { try crop(DicomFile.open(path: $0), frame: 1, box: box) }, try overlayImage(file, location: finding.location))
+            let file = try DicomFile.open(path: output, loadsAllValues: false)
+            return (try source.flatMap { try crop(DicomFile.open(path: $0, loadsAllValues: false), frame: 1, box: box) }, try overlayImage(file, location: finding.location))
         }
         let frame = finding.frame ?? 1
-        let after = try crop(DicomFile.open(path: output), frame: frame, box: box)
-        let before = try source.flatMap { try crop(DicomFile.open(path: $0), frame: frame, box: box) }
+        let after = try crop(DicomFile.open(path: output, loadsAllValues: false), frame: frame, box: box)
+        let before = try source.flatMap { try crop(DicomFile.open(path: $0, loadsAllValues: false), frame: frame, box: box) }
         return (before, after)
     }
 

@@ -70,7 +70,8 @@ public struct VerificationPlan: Sendable {
         let files = try InputWalker.files(in: sources)
         var pairs: [VerificationPair] = []
         for (index, path) in files.enumerated() {
-            guard let file = try? DicomFile.open(path: path) else { continue }
+            // Only the header is read: the UIDs are all the pairing needs.
+            guard let file = try? DicomFile.open(path: path, loadsAllValues: false, keepsPixelsAsStored: true) else { continue }
             let uids = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { tag -> String in
                 let original = (file.dataset.string(tag) ?? "").filter { $0 != "\u{0}" && $0 != " " }
                 guard !original.isEmpty else { return "unknown" }
