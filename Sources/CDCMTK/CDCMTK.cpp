@@ -289,10 +289,15 @@ size_t cdcm_seq_count(cdcm_item *item, size_t index) {
     return sq == nullptr ? 0 : sq->card();
 }
 
-cdcm_item *cdcm_seq_item(cdcm_item *item, size_t index, size_t item_index) {
+size_t cdcm_seq_items(cdcm_item *item, size_t index, cdcm_item **out, size_t capacity) {
     DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(elementAt(item, index));
-    if (sq == nullptr || item_index >= sq->card()) return nullptr;
-    return asHandle(sq->getItem(static_cast<unsigned long>(item_index)));
+    if (sq == nullptr) return 0;
+    size_t n = 0;
+    for (DcmObject *o = sq->nextInContainer(nullptr); o != nullptr; o = sq->nextInContainer(o)) {
+        if (n < capacity && out != nullptr) out[n] = asHandle(static_cast<DcmItem *>(o));
+        ++n;
+    }
+    return n;
 }
 
 long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {

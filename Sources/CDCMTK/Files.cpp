@@ -53,7 +53,9 @@ void alignOddBinaryValues(DcmItem *item) {
         if (id == EVR_PixelData || isStringVR(id) || id == EVR_US || id == EVR_SS || id == EVR_UL || id == EVR_SL ||
             id == EVR_FL || id == EVR_FD || id == EVR_AT) continue;
         if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(o)) {
-            for (unsigned long i = 0; i < sq->card(); ++i) alignOddBinaryValues(sq->getItem(i));
+            // Along the list: getItem(i) seeks from its start for each item.
+            for (DcmObject *it = sq->nextInContainer(nullptr); it != nullptr; it = sq->nextInContainer(it))
+                alignOddBinaryValues(static_cast<DcmItem *>(it));
             continue;
         }
         DcmOtherByteOtherWord *binary = dynamic_cast<DcmOtherByteOtherWord *>(o);

@@ -132,7 +132,10 @@ int cdcm_string_view(cdcm_item *item, size_t index, const char **out, size_t *le
 /// element changes. Fails for sequences and for compressed pixel data.
 int cdcm_get_bytes(cdcm_item *item, size_t index, const uint8_t **out, size_t *len);
 size_t cdcm_seq_count(cdcm_item *item, size_t index);
-cdcm_item *cdcm_seq_item(cdcm_item *item, size_t index, size_t item_index);
+/// The items of the sequence at `index`, in order, into `out` (room for `capacity`); returns how
+/// many there are (0 when it is no sequence). One walk along the list: DCMTK's getItem(i) seeks
+/// from its start, which made reading a sequence of many items (one per frame) quadratic.
+size_t cdcm_seq_items(cdcm_item *item, size_t index, cdcm_item **out, size_t capacity);
 /// Index of the element (group, element) in this item (not nested), or -1.
 long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element);
 

@@ -444,9 +444,9 @@ public struct DicomItem {
     }
 
     public func items(at index: Int) -> [DicomItem] {
-        (0..<cdcm_seq_count(handle, index)).compactMap { i in
-            cdcm_seq_item(handle, index, i).map { DicomItem(handle: $0, file: file) }
-        }
+        var handles = [OpaquePointer?](repeating: nil, count: cdcm_seq_count(handle, index))
+        let count = handles.withUnsafeMutableBufferPointer { cdcm_seq_items(handle, index, $0.baseAddress, $0.count) }
+        return handles.prefix(min(count, handles.count)).compactMap { $0.map { DicomItem(handle: $0, file: file) } }
     }
 
     public func setString(at index: Int, bytes: [UInt8]) throws {
