@@ -294,7 +294,9 @@ size_t cdcm_seq_items(cdcm_item *item, size_t index, cdcm_item **out, size_t cap
     if (sq == nullptr) return 0;
     size_t n = 0;
     for (DcmObject *o = sq->nextInContainer(nullptr); o != nullptr; o = sq->nextInContainer(o)) {
-        if (n < capacity && out != nullptr) out[n] = asHandle(static_cast<DcmItem *>(o));
+        DcmItem *entry = dynamic_cast<DcmItem *>(o);
+        if (entry == nullptr) continue;
+        if (n < capacity && out != nullptr) out[n] = asHandle(entry);
         ++n;
     }
     return n;

@@ -55,7 +55,7 @@ void alignOddBinaryValues(DcmItem *item) {
         if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(o)) {
             // Along the list: getItem(i) seeks from its start for each item.
             for (DcmObject *it = sq->nextInContainer(nullptr); it != nullptr; it = sq->nextInContainer(it))
-                alignOddBinaryValues(static_cast<DcmItem *>(it));
+                if (DcmItem *entry = dynamic_cast<DcmItem *>(it)) alignOddBinaryValues(entry);
             continue;
         }
         DcmOtherByteOtherWord *binary = dynamic_cast<DcmOtherByteOtherWord *>(o);
