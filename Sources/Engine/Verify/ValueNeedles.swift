@@ -125,6 +125,11 @@ struct ValueNeedles {
 /// The needles in flat arrays grouped by first byte, so that the scan, which meets every byte of
 /// a header, runs on buffer pointers without reference counting or bounds checks: it was the
 /// largest single cost of checking a header once UIDs, which share long prefixes, were needles.
+///
+/// UIDs of digits and dots are not in those groups: such a needle, which may touch no digit or
+/// dot, matches only a whole run of digits and dots, so each run of the text is looked up once by
+/// its hash. Grouped by first byte, the 10,000 UIDs an enhanced multi-frame's per-frame items
+/// reference all start "1.2." and every such byte of the text met each of them.
 private struct NeedleIndex {
     struct Entry {
         /// The needle's position in ValueNeedles.needles, and its bytes in `bytes`.
@@ -140,20 +145,43 @@ private struct NeedleIndex {
     private let entries: [Entry]
     private let bucket: [Int]
     private let bytes: [UInt8]
+    /// The whole-run needles by the hash of their bytes (`runHash`): their positions in
+    /// ValueNeedles.needles, several when hashes collide. Their bytes are in `runBytes`.
+    private let runs: [UInt64: [Int]]
+    private let runBytes: [[UInt8]]
+    /// The shortest and longest whole-run needle (0 when there is none).
+    private let runLengths: ClosedRange<Int>
 
     init(_ needles: [ValueNeedles.Needle]) {
+        var runs: [UInt64: [Int]] = [:]
+        var runBytes = [[UInt8]](repeating: [], count: needles.count)
+        var shortest = Int.max, longest = 0
+        var grouped: [Int] = []
+        for (n, needle) in needles.enumerated() {
+            guard needle.uidBounded, needle.bytes.allSatisfy(Self.isRunByte) else {
+                grouped.append(n)
+                continue
+            }
+            needle.bytes.withUnsafeBufferPointer { runs[Self.runHash($0.baseAddress!, $0.count), default: []].append(n) }
+            runBytes[n] = needle.bytes
+            shortest = min(shortest, needle.bytes.count)
+            longest = max(longest, needle.bytes.count)
+        }
+        self.runs = runs
+        self.runBytes = runBytes
+        runLengths = longest == 0 ? 0...0 : shortest...longest
         // Counted by first byte, then placed: in each group in the needles' own order.
         var bucket = [Int](repeating: 0, count: 257)
-        for needle in needles { bucket[Int(needle.bytes[0]) + 1] += 1 }
+        for n in grouped { bucket[Int(needles[n].bytes[0]) + 1] += 1 }
         for b in 0..<256 { bucket[b + 1] += bucket[b] }
         var next = bucket
-        var placed = [Int](repeating: 0, count: needles.count)
-        for (n, needle) in needles.enumerated() {
-            placed[next[Int(needle.bytes[0])]] = n
-            next[Int(needle.bytes[0])] += 1
+        var placed = [Int](repeating: 0, count: grouped.count)
+        for n in grouped {
+            placed[next[Int(needles[n].bytes[0])]] = n
+            next[Int(needles[n].bytes[0])] += 1
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(needles.reduce(0) { $0 + $1.bytes.count })
+        bytes.reserveCapacity(grouped.reduce(0) { $0 + needles[$1].bytes.count })
         entries = placed.map { n in
             let b = needles[n].bytes
             defer { bytes += b }
@@ -164,21 +192,47 @@ private struct NeedleIndex {
         self.bytes = bytes
     }
 
+    static func isRunByte(_ byte: UInt8) -> Bool { ValueNeedles.isDigit(byte) || byte == 0x2E }
+
+    /// FNV-1a over `count` bytes: a run is hashed without making an array of it.
+    static func runHash(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in 0..<count { hash = (hash ^ UInt64(start[k])) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    /// Calls `hit` for the whole-run needle that is `text[at ..< at + count]`, if one is.
+    private func lookUpRun(_ text: UnsafePointer<UInt8>, at start: Int, count: Int, minimumLength: Int, _ hit: (Int, Int) -> Void) {
+        guard count >= minimumLength, runLengths.contains(count), let candidates = runs[Self.runHash(text + start, count)] else { return }
+        for n in candidates where runBytes[n].count == count {
+            let same = runBytes[n].withUnsafeBufferPointer { memcmp($0.baseAddress!, text + start, count) == 0 }
+            if same { hit(n, start) }
+        }
+    }
+
     static func word(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
         UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
     }
 
     func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
-        guard !entries.isEmpty, let base = text.baseAddress else { return }
+        guard !entries.isEmpty || !runs.isEmpty, let base = text.baseAddress else { return }
         let end = min(range.upperBound, text.count)
         let text = base.assumingMemoryBound(to: UInt8.self)
         var i = max(0, range.lowerBound)
         guard end - i >= 4 else { return } // every needle has four bytes or more
+        let hasRuns = !runs.isEmpty
+        var runEnd = i // where the run of digits and dots that `i` is in ends
         entries.withUnsafeBufferPointer { entries in
             bytes.withUnsafeBufferPointer { bytes in
                 bucket.withUnsafeBufferPointer { bucket in
                     var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
                     while i + 4 <= end {
+                        if hasRuns && i >= runEnd && Self.isRunByte(text[i]) {
+                            // A run starts here (the byte before is no digit or dot, or the range starts).
+                            runEnd = i + 1
+                            while runEnd < end && Self.isRunByte(text[runEnd]) { runEnd += 1 }
+                            lookUpRun(text, at: i, count: runEnd - i, minimumLength: minimumLength, hit)
+                        }
                         window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
                         let b = Int(window & 0xFF)
                         var c = bucket[b]
