@@ -100,6 +100,29 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     #expect(FileManager.default.contents(atPath: out) == (try whole.encoded()))
 }
 
+/// A header of megabytes (an enhanced multi-frame's per-frame items) in a large file is read up to
+/// its Pixel Data too, in reads that grow, not whole.
+@Test func aHeaderOfMegabytesLeavesTheValueOfALargeFileInTheFile() throws {
+    let folder = try Fixtures.scratch()
+    let path = folder + "/long-header.dcm"
+    try smallImage(rows: 4096, columns: 4200) { d in
+        try d.put(Tag(0x0011, 0x0010), "ACME LONG HEADER", vr: "LO")
+        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: 3 << 20), vr: "OB")
+    }.write(to: URL(fileURLWithPath: path))
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    let left = try DicomFile.open(path: path, keepsPixelsAsStored: true)
+    #expect(try #require(left.storedValue).range.count == 4096 * 4200)
+    let read = try #require(left.sourceBytes?.count)
+    #expect(read > 3 << 20 && read <= size / 4)
+    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
+    let whole = try DicomFile.open(path: path)
+    _ = try scrubber.scrub(whole)
+    _ = try scrubber.scrub(left)
+    let out = folder + "/out.dcm"
+    try left.write(to: out, durable: false)
+    #expect(FileManager.default.contents(atPath: out) == (try whole.encoded()))
+}
+
 /// The check of an output whose compressed frames stay in the source file reads the start of each
 /// fragment there, where JPEG comments carry text: a name written there is found.
 @Test func theCheckReadsTheFragmentHeadsOfAValueLeftInTheFile() throws {

@@ -78,10 +78,13 @@ public final class DicomFile {
             return file
         }
         guard source.size <= memoryLimit else {
-            // A header longer than the prefix is read up to its limit once more: against the
-            // whole of a large file, that is little.
-            if leaving, first < headerPrefixLimit, let file = try openLeavingValue(source, prefix: min(headerPrefixLimit, source.size)) {
-                return file
+            // A header longer than the prefix is read again, up to 1 MB, then four times as far each
+            // time while that is at most a quarter of the file: against the whole of a large file,
+            // that is little. An enhanced multi-frame's per-frame items make headers of megabytes.
+            var reach = first
+            while leaving && reach < source.size / 4 {
+                reach = reach < headerPrefixLimit ? headerPrefixLimit : reach * 4
+                if let file = try openLeavingValue(source, prefix: min(reach, source.size)) { return file }
             }
             return try openFile(path: path, maxBytes: maxBytes, loadsAllValues: loadsAllValues)
         }
