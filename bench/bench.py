@@ -6,7 +6,8 @@ bench venv's Python). Never part of `make test`.
 Tasks (BENCH_TASKS, default all, in this order):
   headers  header-only batch: dcmscrub run --pixels off, dicognito, gdcmanon, deid (issue 2), and on
            the largest batch two reference rows (dcmtk-floor, not scored); then a few large
-           multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito
+           multi-frame files (262 MB native, JPEG-LS) with gdcmanon and dicognito, and two enhanced
+           CTs whose per-frame functional groups hold one item per frame (BENCH_GROUPS_FRAMES)
   pixels   burned-in text on 640x480 ultrasound frames and cines: dcmscrub run (pixels cleaned)
            and Presidio's DicomImageRedactorEngine; frames/s and token recall (issue 3); and
            dcmscrub alone cleaning the pixels of the large multi-frame files and of two cines of
@@ -32,6 +33,8 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_PUSH_N=1000              header outputs sent to the PACS [100]
   BENCH_LARGE_FILES=4 BENCH_LARGE_FRAMES=500   large multi-frame files for the headers and pixels
                                  tasks' large-file rows, half native, half JPEG-LS (0: none) [2, 50]
+  BENCH_GROUPS_FRAMES=10000      frames, and per-frame functional group items, in each of the headers
+                                 task's two enhanced CTs of 64x64 frames (0: none) [1000]
   BENCH_MANY_FRAMES=5000         frames in each of the pixels task's two cines of 64x64 frames (0: none) [500]
   BENCH_SEED=20240601            generator seed
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
@@ -78,6 +81,7 @@ PY = sys.executable
 sys.path.insert(0, str(BENCH))
 import report  # noqa: E402
 import score_headers  # noqa: E402
+import task_multiframe  # noqa: E402
 import task_pixels  # noqa: E402
 import task_push  # noqa: E402
 
@@ -101,6 +105,7 @@ PUSH_N = int(knob("BENCH_PUSH_N", "1000", "100"))
 LARGE_FILES = int(knob("BENCH_LARGE_FILES", "4", "2"))
 LARGE_FRAMES = int(knob("BENCH_LARGE_FRAMES", "500", "50"))
 MANY_FRAMES = int(knob("BENCH_MANY_FRAMES", "5000", "500"))
+GROUPS_FRAMES = int(knob("BENCH_GROUPS_FRAMES", "10000", "1000"))
 SEED = int(os.environ.get("BENCH_SEED", "20240601"))
 REPEATS = int(knob("BENCH_REPEATS", "3", "1"))
 REPEAT_UNDER = float(os.environ.get("BENCH_REPEAT_UNDER", "10"))
@@ -456,7 +461,7 @@ def task_headers():
                           keeps=n == max(SIZES))
         if out:
             sample["headers"] = (src, out)  # kept for verify
-    task_large_headers()
+    task_multiframe.run(sys.modules[__name__])
     return sample
 
 
@@ -529,26 +534,7 @@ def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
 
 
 def large_inputs():
-    def make(folder):
-        say(f"generating {LARGE_FILES} large multi-frame files ({LARGE_FRAMES} frames) in {folder.relative_to(ROOT)}")
-        subprocess.run([PY, BENCH / "gen_large.py", "--out", folder, "--files", str(LARGE_FILES), "--frames",
-                        str(LARGE_FRAMES), "--seed", str(SEED)], check=True, stdout=sys.stderr)
-    return cached(WORK / f"large-{LARGE_FILES}x{LARGE_FRAMES}",
-                  stamp_of(file_hash(BENCH / "gen_large.py"), LARGE_FILES, LARGE_FRAMES, SEED), make)
-
-
-def task_large_headers():
-    """Header-only over a few large multi-frame files, half native and half JPEG-LS: what a cine or
-    an enhanced CT costs in time and memory. Not scored (score_headers pairs by native Pixel Data);
-    the headers are gen.py's kind and the header rows above score the tools' cleaning."""
-    if LARGE_FILES < 1:
-        return
-    src = large_inputs()
-    task = f"large-headers-{LARGE_FILES}x{LARGE_FRAMES}f-{tree_bytes(src) >> 20}MiB"
-    say(f"task {task}")
-    runs = [("dcmscrub", 1), ("gdcmanon", 1), ("gdcmanon", 2), ("gdcmanon", "2+sync"), ("dicognito", 2)]
-    units = [p for p in Path(src).glob("*") if p.is_dir()]
-    header_rows(task, src, LARGE_FILES, runs, units, f"large-{LARGE_FILES}x{LARGE_FRAMES}", scored=False)
+    return task_multiframe.large_inputs(sys.modules[__name__])
 
 
 # ------------------------------------------------------------------ task: ingest
