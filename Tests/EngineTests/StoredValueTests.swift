@@ -75,52 +75,42 @@ func aValueLeftInTheFileWritesTheSameBytesAsAWholeRead(name: String) throws {
     #expect(throws: EngineError.self) { try leaving(cut, prefix: 4096) }
 }
 
-/// A file larger than the in-memory limit (a cine, a multi-frame CT) is read up to its Pixel Data
-/// for a header-only output, as a smaller one is, and writes what a whole read writes.
-@Test func aFileLargerThanTheMemoryLimitLeavesItsValueInTheFile() throws {
+/// A 4096x4200 image (34 MB, above the in-memory limit) whose header carries `header` bytes of a
+/// private value, opened with its value left in the file; expects that open to write what a whole
+/// read writes, and returns how many bytes it read and the file's size.
+private func largeImageLeftInFile(header: Int) throws -> (read: Int, size: Int) {
     let folder = try Fixtures.scratch()
     let path = folder + "/large.dcm"
     try smallImage(rows: 4096, columns: 4200) { d in
-        // A header longer than any first read: the file is read once more, up to 1 MB.
         try d.put(Tag(0x0011, 0x0010), "ACME LONG HEADER", vr: "LO")
-        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: 200 << 10), vr: "OB")
+        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: header), vr: "OB")
     }.write(to: URL(fileURLWithPath: path))
     let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     #expect(size > DicomFile.memoryLimit)
     let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
     let left = try DicomFile.open(path: path, keepsPixelsAsStored: true)
-    let value = try #require(left.storedValue)
-    #expect(value.range.count == 4096 * 4200)
-    #expect((left.sourceBytes?.count ?? .max) <= DicomFile.headerPrefixLimit)
+    #expect(try #require(left.storedValue).range.count == 4096 * 4200)
     let whole = try DicomFile.open(path: path)
     _ = try scrubber.scrub(whole)
     _ = try scrubber.scrub(left)
     let out = folder + "/out.dcm"
     try left.write(to: out, durable: false)
     #expect(FileManager.default.contents(atPath: out) == (try whole.encoded()))
+    return (try #require(left.sourceBytes?.count), size)
+}
+
+/// A file larger than the in-memory limit (a cine, a multi-frame CT) is read up to its Pixel Data
+/// for a header-only output, as a smaller one is, and writes what a whole read writes.
+@Test func aFileLargerThanTheMemoryLimitLeavesItsValueInTheFile() throws {
+    // A header longer than any first read: the file is read once more, up to 1 MB.
+    #expect(try largeImageLeftInFile(header: 200 << 10).read <= DicomFile.headerPrefixLimit)
 }
 
 /// A header of megabytes (an enhanced multi-frame's per-frame items) in a large file is read up to
 /// its Pixel Data too, in reads that grow, not whole.
 @Test func aHeaderOfMegabytesLeavesTheValueOfALargeFileInTheFile() throws {
-    let folder = try Fixtures.scratch()
-    let path = folder + "/long-header.dcm"
-    try smallImage(rows: 4096, columns: 4200) { d in
-        try d.put(Tag(0x0011, 0x0010), "ACME LONG HEADER", vr: "LO")
-        try d.put(Tag(0x0011, 0x1001), bytes: [UInt8](repeating: 7, count: 3 << 20), vr: "OB")
-    }.write(to: URL(fileURLWithPath: path))
-    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-    let left = try DicomFile.open(path: path, keepsPixelsAsStored: true)
-    #expect(try #require(left.storedValue).range.count == 4096 * 4200)
-    let read = try #require(left.sourceBytes?.count)
+    let (read, size) = try largeImageLeftInFile(header: 3 << 20)
     #expect(read > 3 << 20 && read <= size / 4)
-    let scrubber = try HeaderScrubber(profile: Profile.standard(), key: Fixtures.key)
-    let whole = try DicomFile.open(path: path)
-    _ = try scrubber.scrub(whole)
-    _ = try scrubber.scrub(left)
-    let out = folder + "/out.dcm"
-    try left.write(to: out, durable: false)
-    #expect(FileManager.default.contents(atPath: out) == (try whole.encoded()))
 }
 
 /// The check of an output whose compressed frames stay in the source file reads the start of each
