@@ -225,7 +225,10 @@ void describe(DcmElement *e, cdcm_element_info *out) {
     // its length is the Length field: getLength() would build the padded DICOM form of the value
     // first, which cost more than the rest of this call.
     const bool isString = isStringVR(vr) && isStringVR(e->ident());
-    out->length = isString ? e->getLengthField() : e->getLength();
+    // A sequence's length would be summed over all its items, at every depth, for each element
+    // described: an enhanced multi-frame's 10,000 per-frame items made that a cost. Its items are
+    // counted instead (cdcm_seq_count).
+    out->length = vr == EVR_SQ ? 0 : isString ? e->getLengthField() : e->getLength();
     out->is_sequence = vr == EVR_SQ ? 1 : 0;
     out->is_string = isString ? 1 : 0;
 }

@@ -21,7 +21,7 @@ typedef struct {
     uint16_t group;
     uint16_t element;
     char vr[3];         // two letters and NUL, as DCMTK sees the element (UN when unknown)
-    uint32_t length;    // value length in bytes as held in memory
+    uint32_t length;    // value length in bytes as held in memory; 0 for a sequence (count its items)
     int32_t is_sequence; // 1 for SQ
     int32_t is_string;   // 1 for string VRs (AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT)
 } cdcm_element_info;

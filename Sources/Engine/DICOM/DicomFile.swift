@@ -512,6 +512,7 @@ public struct DicomItem {
 public struct DicomElement: Sendable {
     public let tag: Tag
     public let vr: String
+    /// The value's length in bytes; 0 for a sequence, whose items are counted (`items(at:)`).
     public let length: Int
     public let isSequence: Bool
     public let isString: Bool
