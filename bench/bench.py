@@ -533,10 +533,6 @@ def header_rows(task, src, n, runs, units, split_tag, scored, keeps=False):
     return kept
 
 
-def large_inputs():
-    return task_multiframe.large_inputs(sys.modules[__name__])
-
-
 # ------------------------------------------------------------------ task: ingest
 def ingest_summary(name):
     text = (LOGS / f"{name}.0.out").read_text(errors="replace").strip().splitlines()

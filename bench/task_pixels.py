@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import score_pixels
+import task_multiframe
 
 
 def many_frame_inputs(b):
@@ -56,7 +57,7 @@ def large_pixels(b):
     frames within a bench run."""
     if b.LARGE_FILES < 1:
         return
-    src = b.large_inputs()
+    src = task_multiframe.large_inputs(b)
     task = f"large-pixels-{b.LARGE_FILES}x{b.LARGE_FRAMES}f-{b.tree_bytes(src) >> 20}MiB"
     b.say(f"task {task}")
     mode = f"run, 1 proc, --jobs {b.JOBS}"

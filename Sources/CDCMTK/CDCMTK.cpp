@@ -293,16 +293,9 @@ size_t cdcm_seq_count(cdcm_item *item, size_t index) {
 }
 
 size_t cdcm_seq_items(cdcm_item *item, size_t index, cdcm_item **out, size_t capacity) {
-    DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(elementAt(item, index));
-    if (sq == nullptr) return 0;
-    size_t n = 0;
-    for (DcmObject *o = sq->nextInContainer(nullptr); o != nullptr; o = sq->nextInContainer(o)) {
-        DcmItem *entry = dynamic_cast<DcmItem *>(o);
-        if (entry == nullptr) continue;
-        if (n < capacity && out != nullptr) out[n] = asHandle(entry);
-        ++n;
-    }
-    return n;
+    const std::vector<DcmItem *> items = entriesOf<DcmItem>(dynamic_cast<DcmSequenceOfItems *>(elementAt(item, index)));
+    for (size_t n = 0; n < items.size() && n < capacity && out != nullptr; ++n) out[n] = asHandle(items[n]);
+    return items.size();
 }
 
 long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {

@@ -53,9 +53,7 @@ void alignOddBinaryValues(DcmItem *item) {
         if (id == EVR_PixelData || isStringVR(id) || id == EVR_US || id == EVR_SS || id == EVR_UL || id == EVR_SL ||
             id == EVR_FL || id == EVR_FD || id == EVR_AT) continue;
         if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(o)) {
-            // Along the list: getItem(i) seeks from its start for each item.
-            for (DcmObject *it = sq->nextInContainer(nullptr); it != nullptr; it = sq->nextInContainer(it))
-                if (DcmItem *entry = dynamic_cast<DcmItem *>(it)) alignOddBinaryValues(entry);
+            for (DcmItem *entry : entriesOf<DcmItem>(sq)) alignOddBinaryValues(entry);
             continue;
         }
         DcmOtherByteOtherWord *binary = dynamic_cast<DcmOtherByteOtherWord *>(o);

@@ -136,17 +136,20 @@ struct ShapeChange {
 // The element at `index` of the item, through this thread's index.
 DcmElement *elementAt(cdcm_item *handle, size_t index);
 
-// The items of encapsulated Pixel Data in order, the Basic Offset Table first, stepping along
-// the list: getItem(i) seeks from the list's start each time, which made a loop over a cine's
-// fragments quadratic (and a frame-by-frame decode of a 5000-frame cine take minutes).
-inline std::vector<DcmPixelItem *> pixelItems(DcmPixelSequence *sequence) {
-    std::vector<DcmPixelItem *> items;
-    if (sequence == nullptr) return items;
-    items.reserve(sequence->card());
+// The entries of `sequence` that are `Entry`s, in order, stepping along the list: getItem(i)
+// seeks from the list's start each time, which made a loop over a cine's fragments or over an
+// enhanced multi-frame's per-frame items quadratic (a 5000-frame cine's decode took minutes).
+template <typename Entry> std::vector<Entry *> entriesOf(DcmSequenceOfItems *sequence) {
+    std::vector<Entry *> entries;
+    if (sequence == nullptr) return entries;
+    entries.reserve(sequence->card());
     for (DcmObject *o = sequence->nextInContainer(nullptr); o != nullptr; o = sequence->nextInContainer(o))
-        if (auto *item = dynamic_cast<DcmPixelItem *>(o)) items.push_back(item);
-    return items;
+        if (auto *entry = dynamic_cast<Entry *>(o)) entries.push_back(entry);
+    return entries;
 }
+
+// The items of encapsulated Pixel Data in order, the Basic Offset Table first.
+inline std::vector<DcmPixelItem *> pixelItems(DcmPixelSequence *sequence) { return entriesOf<DcmPixelItem>(sequence); }
 
 // The tracked format of the file `node` lies in (nullptr for none).
 TrackedFileFormat *formatOf(DcmObject *node);
