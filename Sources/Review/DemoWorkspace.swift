@@ -8,7 +8,7 @@ public enum DemoWorkspace {
     public static func make(at folder: String, sources: String, at date: Date) throws -> (Workspace, IngestSummary) {
         let cine = sources + "/patient-1/cine.dcm"
         try Workspace.engine {
-            try SampleStudy(patient: .lithuanian, seed: 1).write(.cine, series: 4, instance: 1, to: cine)
+            _ = try SampleStudy(patient: .lithuanian, seed: 1).write(.cine, series: 4, instance: 1, to: cine)
         }
         try? FileManager.default.removeItem(atPath: folder)
         let workspace = try Workspace.create(at: folder, settings: WorkspaceSettings(pixels: .clean), at: date)

@@ -53,7 +53,7 @@ enum Scratch {
     static func workspace(_ folder: String, studies: Int, pixels: PixelPolicy = .clean) throws -> Workspace {
         for i in 0..<studies {
             let patient = [SamplePatient.lithuanian, .german, .plain][i % 3]
-            try SampleStudy(patient: patient, seed: 500 + UInt64(i)).writeStudy(into: folder + "/in/s\(i)", slices: 2)
+            _ = try SampleStudy(patient: patient, seed: 500 + UInt64(i)).writeStudy(into: folder + "/in/s\(i)", slices: 2)
         }
         let reviewer = Reviewer(login: "alice", host: "tui-test", pid: getpid())
         let workspace = try Workspace.create(at: folder + "/ws", settings: WorkspaceSettings(pixels: pixels), reviewer: reviewer,

@@ -118,7 +118,7 @@ func aHundredThousandInstancesOpenAndScroll() throws {
     var ui: Headless?
     let open = try ms { ui = try Headless(workspace, clock: { Date() }) }
     var headless = try #require(ui)
-    let group = try ms { headless.type("<enter>") }
+    let group = ms { headless.type("<enter>") }
     #expect(headless.state.instances.count == 60_000)
     var scroll: [Double] = []
     for _ in 0..<50 { scroll.append(ms { headless.type("<pagedown>"); _ = headless.app.view(headless.state) }) }

@@ -284,7 +284,7 @@ public final class DicomFile {
     public var transferSyntax: String {
         var buffer = [CChar](repeating: 0, count: 80)
         let n = cdcm_transfer_syntax(handle, &buffer, buffer.count)
-        return n == 0 ? "" : String(cString: buffer)
+        return n == 0 ? "" : DicomText.fromC(buffer)
     }
 
     /// False when the top-level Pixel Data is stored otherwise than `transferSyntax` says: as items

@@ -122,7 +122,7 @@ public struct PACSClient: Sendable {
         let callback = Callback(answered)
         var failure: String?
         try withPeer { peer in
-            try withCStrings(paths) { cPaths in
+            withCStrings(paths) { cPaths in
                 let box = Unmanaged.passRetained(callback)
                 defer { box.release() }
                 withErrorBuffer { err, len in

@@ -219,7 +219,7 @@ struct ScrubContext {
             return false
         }
         switch disposition {
-        case .keep, .notApplicable where element.isSequence:
+        case .notApplicable where element.isSequence, .keep:
             for child in element.isSequence ? item.items(at: index) : [] { try scrub(child, depth: depth + 1) }
             if !element.isSequence { try cleanKept(item, index, element) }
             return true
