@@ -52,7 +52,7 @@ extension DicomFile {
         try withErrorBufferThrowing(.undecodable) { err, len in
             cdcm_decode_frame(handle, UInt32(frame), buffer.baseAddress, buffer.count, &photometric, err, len)
         }
-        let decoded = DicomText.fromC(photometric)
+        let decoded = textOfC(photometric)
         return decoded.isEmpty ? info.photometric : DicomText.trimmed(decoded)
     }
 }

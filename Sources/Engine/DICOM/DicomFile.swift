@@ -284,7 +284,7 @@ public final class DicomFile {
     public var transferSyntax: String {
         var buffer = [CChar](repeating: 0, count: 80)
         let n = cdcm_transfer_syntax(handle, &buffer, buffer.count)
-        return n == 0 ? "" : DicomText.fromC(buffer)
+        return n == 0 ? "" : textOfC(buffer)
     }
 
     /// False when the top-level Pixel Data is stored otherwise than `transferSyntax` says: as items
@@ -527,6 +527,13 @@ public struct DicomElement: Sendable {
 }
 
 /// Calls a C function with a 512-byte error buffer.
+/// The text a C function wrote into `buffer`, up to its first NUL (all of it when there is none).
+func textOfC(_ buffer: [CChar]) -> String {
+    buffer.withUnsafeBytes { bytes in
+        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+}
+
 func withErrorBuffer<T>(_ body: (UnsafeMutablePointer<CChar>, Int) -> T) -> T {
     var buffer = [CChar](repeating: 0, count: 512)
     return buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }

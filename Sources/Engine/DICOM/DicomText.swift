@@ -2,12 +2,6 @@
 import CDCMTK
 
 public enum DicomText {
-    /// The text a C function wrote into `buffer`, up to its first NUL (all of it when there is none).
-    static func fromC(_ buffer: [CChar]) -> String {
-        let end = buffer.firstIndex(of: 0) ?? buffer.endIndex
-        return String(decoding: buffer[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     /// Strips the space and NUL padding DICOM adds to reach an even length.
     /// Over the UTF-8 bytes (both are ASCII): walking Characters cost more than what most callers
     /// then do with the value.

@@ -16,7 +16,7 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard !isPrivate else { return nil }
         var buffer = [CChar](repeating: 0, count: 128)
         let length = cdcm_keyword_for_tag(group, element, &buffer, buffer.count)
-        return length == 0 ? nil : DicomText.fromC(buffer)
+        return length == 0 ? nil : textOfC(buffer)
     }
 
     /// Parses "(0010,0010)" or "0010,0010" or "00100010".
