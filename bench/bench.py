@@ -40,7 +40,7 @@ Environment knobs (defaults: full run; BENCH_QUICK=1 picks the small ones in bra
   BENCH_REPEATS=3                header and pixel rows shorter than BENCH_REPEAT_UNDER=10 s run this
                                  many times and keep the median run [1]
   BENCH_JOBS=2                   workers given to every tool (the machine's cores)
-  BENCH_SETTLE_SECONDS=61        wait after a sync before measuring, for earlier deletions [0] (see settle_deletions)
+  BENCH_SETTLE_SECONDS=361       wait after a sync before measuring, for earlier deletions [0] (see settle_deletions)
   BENCH_DCMSCRUB=PATH            the binary measured (run.sh builds .build/release/dcmscrub)
 
 Inputs are generated once per (generator, seed, size) and kept in bench/work/ (git-ignored), as
@@ -110,7 +110,7 @@ SEED = int(os.environ.get("BENCH_SEED", "20240601"))
 REPEATS = int(knob("BENCH_REPEATS", "3", "1"))
 REPEAT_UNDER = float(os.environ.get("BENCH_REPEAT_UNDER", "10"))
 JOBS = int(os.environ.get("BENCH_JOBS", "2"))
-SETTLE_SECONDS = float(knob("BENCH_SETTLE_SECONDS", "61", "0"))
+SETTLE_SECONDS = float(knob("BENCH_SETTLE_SECONDS", "361", "0"))
 DCMSCRUB = os.environ.get("BENCH_DCMSCRUB") or str(ROOT / ".build/release/dcmscrub")
 DCMSCRUB_FAIL = os.environ.get("BENCH_DCMSCRUB_FAIL", "")  # set by run.sh when the build failed
 KEY = WORK / "dcmscrub.key"
@@ -721,11 +721,12 @@ def prepare():
 
 def settle_deletions():
     """Waits out the inode reuse delay of a deletion made before the run (by it or by anyone).
-    ext4 without a journal does not hand out an inode freed in the last 60 s, or 300 s while its
-    inode table block is not yet written (fs/ext4/ialloc.c, recently_deleted): a new file's
-    inode is found by scanning past all of them. After rm -rf of 180k files, the first row of the
-    next 5 minutes was measured at 7.7 s where it takes 4.1 s. A sync writes those blocks, so
-    SETTLE_SECONDS after it no deletion made before is recent any more."""
+    ext4 without a journal does not hand out an inode freed in the last 60 s, or 360 s while its
+    inode table block is dirty (fs/ext4/ialloc.c, recently_deleted): a new file's inode is found
+    by scanning past all of them. A sync cleans those blocks, but the first new files written into
+    a block dirty it again, so the 360 s count for a row's own creates: 60 s after a sync was not
+    enough. 10k header files on disk, dcmscrub: 5.2 s (9.7 CPU-s, 8% of its samples in that scan)
+    when measured 2 minutes after the previous run's outputs were deleted, 3.5 s 7 minutes after."""
     if SETTLE_SECONDS <= 0:
         return
     say(f"sync, then {SETTLE_SECONDS:.0f} s for earlier deletions to settle (BENCH_SETTLE_SECONDS=0 skips)")
