@@ -16,7 +16,12 @@ export OMP_THREAD_LIMIT=1
 # takes only uncompressed data.
 source scripts/pacs.sh
 pacs_dir=$(mktemp -d /tmp/dcmscrub-pacs.XXXXXX)
-trap 'pacs_stop "$pacs_dir/any"; pacs_stop "$pacs_dir/plain"; rm -rf "$pacs_dir"' EXIT
+# The tests' scratch folders (NSTemporaryDirectory) are this run's own: removed when every test
+# passes, kept for a look when one fails. Left in /tmp, each run added gigabytes.
+run_tmp=$(mktemp -d /tmp/dcmscrub-test-run.XXXXXX)
+export TMPDIR=$run_tmp
+trap 'rc=$?; pacs_stop "$pacs_dir/any"; pacs_stop "$pacs_dir/plain"; rm -rf "$pacs_dir"
+      if [[ $rc -eq 0 ]]; then rm -rf "$run_tmp"; else echo "test scratch kept in $run_tmp" >&2; fi' EXIT
 pacs_start "$pacs_dir/any" '"LimitFindInstances": 3,'
 export DCMSCRUB_TEST_PACS=$PACS_ADDRESS DCMSCRUB_TEST_PACS_HTTP=$PACS_HTTP
 pacs_start "$pacs_dir/plain" '"AcceptedTransferSyntaxes": [ "1.2.840.10008.1.2", "1.2.840.10008.1.2.1" ],'
