@@ -526,7 +526,6 @@ public struct DicomElement: Sendable {
     }
 }
 
-/// Calls a C function with a 512-byte error buffer.
 /// The text a C function wrote into `buffer`, up to its first NUL (all of it when there is none).
 func textOfC(_ buffer: [CChar]) -> String {
     buffer.withUnsafeBytes { bytes in
@@ -534,6 +533,7 @@ func textOfC(_ buffer: [CChar]) -> String {
     }
 }
 
+/// Calls a C function with a 512-byte error buffer.
 func withErrorBuffer<T>(_ body: (UnsafeMutablePointer<CChar>, Int) -> T) -> T {
     var buffer = [CChar](repeating: 0, count: 512)
     return buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
