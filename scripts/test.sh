@@ -15,11 +15,12 @@ export OMP_THREAD_LIMIT=1
 # every transfer syntax and answers a C-FIND with 3 instances at most (as some PACS cap them), one
 # takes only uncompressed data.
 source scripts/pacs.sh
-pacs_dir=$(mktemp -d /tmp/dcmscrub-pacs.XXXXXX)
-# The tests' scratch folders (NSTemporaryDirectory) are this run's own: removed when every test
-# passes, kept for a look when one fails. Left in /tmp, each run added gigabytes.
+# One folder for the run: the PACS storage, always removed, and the tests' scratch folders
+# (NSTemporaryDirectory), removed when every test passes and kept for a look when one fails.
+# Left in /tmp, each run added gigabytes.
 run_tmp=$(mktemp -d /tmp/dcmscrub-test-run.XXXXXX)
 export TMPDIR=$run_tmp
+pacs_dir=$run_tmp/pacs
 trap 'rc=$?; pacs_stop "$pacs_dir/any"; pacs_stop "$pacs_dir/plain"; rm -rf "$pacs_dir"
       if [[ $rc -eq 0 ]]; then rm -rf "$run_tmp"; else echo "test scratch kept in $run_tmp" >&2; fi' EXIT
 pacs_start "$pacs_dir/any" '"LimitFindInstances": 3,'
