@@ -32,7 +32,7 @@ OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
     if (len > 0xFFFFFFFEu) return EC_ElemLengthExceeds32BitField;
     if (value == nullptr) len = 0;
     DcmEVR vr = standardVR(element);
-    if (DcmByteString *string = dynamic_cast<DcmByteString *>(element)) {
+    if (DcmByteString *string = asByteString(element)) {
         return string->DcmByteString::putString(len == 0 ? "" : reinterpret_cast<const char *>(value),
                                                 static_cast<Uint32>(len));
     }
@@ -49,7 +49,7 @@ OFCondition putRawValue(DcmElement *element, const uint8_t *value, size_t len) {
     if (count == 0) {
         // Typed puts refuse empty arrays on some classes; an empty Uint8 array clears any of them
         // (DcmPixelData also drops its other representations).
-        if (dynamic_cast<DcmPixelData *>(element) != nullptr) return element->putUint8Array(nullptr, 0);
+        if (asPixelData(element) != nullptr) return element->putUint8Array(nullptr, 0);
         element->clear();
         return EC_Normal;
     }
@@ -148,8 +148,17 @@ bool isStringVR(DcmEVR vr) {
     }
 }
 
+// Every DcmByteString subclass is the class of one string VR, and only such classes report one.
+DcmByteString *asByteString(DcmElement *element) {
+    return element != nullptr && isStringVR(element->ident()) ? static_cast<DcmByteString *>(element) : nullptr;
+}
+
+DcmPixelData *asPixelData(DcmElement *element) {
+    return element != nullptr && element->ident() == EVR_PixelData ? static_cast<DcmPixelData *>(element) : nullptr;
+}
+
 bool isEncapsulatedPixelData(DcmElement *element) {
-    DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(element);
+    DcmPixelData *pixels = asPixelData(element);
     if (pixels == nullptr) return false;
     E_TransferSyntax xfer = EXS_Unknown;
     const DcmRepresentationParameter *param = nullptr;
@@ -255,7 +264,7 @@ size_t cdcm_infos(cdcm_item *item, cdcm_element_info *out, size_t capacity) {
 }
 
 int cdcm_string_view(cdcm_item *item, size_t index, const char **out, size_t *len) {
-    DcmByteString *s = dynamic_cast<DcmByteString *>(elementAt(item, index));
+    DcmByteString *s = asByteString(elementAt(item, index));
     if (s == nullptr || out == nullptr) return -1;
     char *value = nullptr;
     Uint32 n = 0;
@@ -272,7 +281,7 @@ int cdcm_get_bytes(cdcm_item *item, size_t index, const uint8_t **out, size_t *l
     if (standardVR(e) == EVR_SQ || e->isLeaf() == OFFalse || isEncapsulatedPixelData(e)) return -1;
     const uint8_t *data = nullptr;
     size_t n = e->getLength();
-    if (DcmByteString *s = dynamic_cast<DcmByteString *>(e)) {
+    if (DcmByteString *s = asByteString(e)) {
         char *value = nullptr;
         Uint32 sn = 0;
         if (s->getString(value, sn).bad()) return -1;
@@ -318,7 +327,7 @@ long cdcm_find(cdcm_item *item, uint16_t group, uint16_t element) {
 
 int cdcm_set_string(cdcm_item *item, size_t index, const char *value, size_t len) {
     DcmElement *e = elementAt(item, index);
-    if (e == nullptr || dynamic_cast<DcmByteString *>(e) == nullptr) return -1;
+    if (e == nullptr || asByteString(e) == nullptr) return -1;
     pixelsEdited(node(item), e->getTag());
     return putRawValue(e, reinterpret_cast<const uint8_t *>(value), len).good() ? 0 : -1;
 }
@@ -327,7 +336,7 @@ int cdcm_set_bytes(cdcm_item *item, size_t index, const uint8_t *value, size_t l
     DcmElement *e = elementAt(item, index);
     if (e == nullptr || standardVR(e) == EVR_SQ || !e->isLeaf()) return -1;
     pixelsEdited(node(item), e->getTag());
-    if (dynamic_cast<DcmPixelData *>(e) != nullptr) {
+    if (asPixelData(e) != nullptr) {
         // Only native samples can be set; every other representation must go.
         DcmPixelData *pixels = static_cast<DcmPixelData *>(e);
         OFCondition cond = standardVR(e) == EVR_OW && len % 2 == 0 && len > 0
@@ -346,10 +355,10 @@ int cdcm_clear(cdcm_item *item, size_t index) {
     DcmElement *e = elementAt(item, index);
     if (e == nullptr) return -1;
     pixelsEdited(node(item), e->getTag());
-    if (DcmSequenceOfItems *sq = dynamic_cast<DcmSequenceOfItems *>(e)) {
-        return sq->clear().good() ? 0 : -1;
+    if (e->ident() == EVR_SQ) {
+        return static_cast<DcmSequenceOfItems *>(e)->clear().good() ? 0 : -1;
     }
-    if (DcmPixelData *pixels = dynamic_cast<DcmPixelData *>(e)) {
+    if (DcmPixelData *pixels = asPixelData(e)) {
         // clear() alone would keep the compressed representation that a save writes.
         if (pixels->putUint8Array(nullptr, 0).bad()) return -1;
         pixels->removeAllButCurrentRepresentations();

@@ -24,7 +24,7 @@ std::string topLevelUID(DcmItem *item, const DcmTagKey &key) {
     if (item->findAndGetElement(key, e, OFFalse).bad() || e == nullptr) return "";
     const uint8_t *bytes = nullptr;
     size_t n = 0;
-    if (DcmByteString *s = dynamic_cast<DcmByteString *>(e)) {
+    if (DcmByteString *s = asByteString(e)) {
         char *v = nullptr;
         Uint32 len = 0;
         if (s->getString(v, len).bad() || v == nullptr) return "";
