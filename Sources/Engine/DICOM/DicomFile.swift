@@ -511,7 +511,7 @@ public struct DicomItem {
 
 public struct DicomElement: Sendable {
     public let tag: Tag
-    public let vr: String
+    public let vr: VR
     /// The value's length in bytes; 0 for a sequence, whose items are counted (`items(at:)`).
     public let length: Int
     public let isSequence: Bool
@@ -519,7 +519,7 @@ public struct DicomElement: Sendable {
 
     init(_ info: cdcm_element_info) {
         tag = Tag(info.group, info.element)
-        vr = withUnsafeBytes(of: info.vr) { String(decoding: $0.prefix(2), as: UTF8.self) }
+        vr = VR(UInt8(bitPattern: info.vr.0), UInt8(bitPattern: info.vr.1))
         length = Int(info.length)
         isSequence = info.is_sequence != 0
         isString = info.is_string != 0

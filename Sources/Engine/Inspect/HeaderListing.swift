@@ -18,9 +18,9 @@ public enum HeaderListing {
                 out.append(ListedElement(path: walked.path, vr: "SQ", value: "<\(item.items(at: walked.index).count) items>"))
             } else if element.isString, let raw = item.stringBytes(at: walked.index) {
                 let text = DicomText.decode(raw, charset: charset) ?? "<\(raw.count) bytes, undecodable>"
-                out.append(ListedElement(path: walked.path, vr: element.vr, value: DicomText.trimmed(text)))
+                out.append(ListedElement(path: walked.path, vr: element.vr.description, value: DicomText.trimmed(text)))
             } else {
-                out.append(ListedElement(path: walked.path, vr: element.vr, value: "<\(element.length) bytes>"))
+                out.append(ListedElement(path: walked.path, vr: element.vr.description, value: "<\(element.length) bytes>"))
             }
         }
         return out

@@ -1,7 +1,7 @@
 // DummyValue: the non-empty stand-ins of action D, valid for their VR.
 
 enum DummyValue {
-    static func text(for vr: String) -> String? {
+    static func text(for vr: VR) -> String? {
         switch vr {
         case "PN": "ANONYMIZED^" // with a component separator: without one it reads as the retired PN form
         case "LO", "SH", "LT", "ST", "UT", "UC", "CS", "AE": "ANONYMIZED"

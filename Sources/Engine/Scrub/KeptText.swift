@@ -10,7 +10,7 @@ struct KeptText {
     static let nameSources: [Tag] = [.patientName, .otherPatientNames, .patientBirthName]
     static let idSources: [Tag] = [.patientID, .otherPatientIDs]
     /// VRs of free text; codes (CS), numbers and dates are not text a name is typed into.
-    static let textVRs: Set<String> = ["LO", "SH", "ST", "LT", "UT", "PN", "UC"]
+    static let textVRs: Set<VR> = ["LO", "SH", "ST", "LT", "UT", "PN", "UC"]
 
     /// Codes name concepts, not people, and are left as they are: a patient called "Test" is not
     /// in the designator "TEST", nor is an SR's structure (its concept names) theirs to change.
@@ -54,7 +54,7 @@ struct KeptText {
     /// of a name shorter than four letters alone ("Li", "Ge") is no evidence outside a person
     /// name: such letters are abbreviations and makers' names; two parts together are (the
     /// quality check judges text by the same rule).
-    func cleaned(_ text: String, vr: String) -> String? {
+    func cleaned(_ text: String, vr: VR) -> String? {
         let whole = TextMatcher.foldedUTF8(text)
         guard all.anyNeedle(in: whole) else { return nil }
         let byNumber = !TextMatcher.matches(in: text, of: numbers).isEmpty

@@ -117,7 +117,7 @@ struct AttributeReader {
 
     /// Binary numbers as decimal text, as dcm4che and pydicom show them ("512", "0.5").
     /// DCMTK hands them out in local byte order.
-    static func numbers(_ bytes: [UInt8], vr: String) -> String? {
+    static func numbers(_ bytes: [UInt8], vr: VR) -> String? {
         func values<T>(_ type: T.Type, _ text: (T) -> String) -> String {
             let size = MemoryLayout<T>.size
             return stride(from: 0, to: bytes.count - bytes.count % size, by: size).map { offset in

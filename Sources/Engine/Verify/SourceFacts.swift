@@ -150,7 +150,7 @@ public struct SourceFacts: Sendable {
         raw.split(separator: 0x5C).map { DicomText.trimmed(String(decoding: $0, as: UTF8.self)) }.filter { !$0.isEmpty }
     }
 
-    static func kind(of tag: Tag, vr: String) -> IdentifyingKind {
+    static func kind(of tag: Tag, vr: VR) -> IdentifyingKind {
         if vr == "PN" { return .name }
         switch tag {
         case .institutionName, .institutionalDepartmentName: return .institution

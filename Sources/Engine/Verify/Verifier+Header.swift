@@ -3,7 +3,7 @@
 extension Verifier {
     /// Text VRs whose decoded values are matched against names and IDs. Numbers (DS, IS), times and
     /// ages cannot hold a name, and an ID of digits would match them by chance.
-    static let matchedTextVRs: Set<String> = ["AE", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"]
+    static let matchedTextVRs: Set<VR> = ["AE", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "UC", "UR", "UT"]
 
     /// Meta header elements the scrubber removes: they name the sending station.
     static let stationMeta: [Tag] = [Tag(0x0002, 0x0016), Tag(0x0002, 0x0017), Tag(0x0002, 0x0018), Tag(0x0002, 0x0100), Tag(0x0002, 0x0102)]
@@ -89,7 +89,7 @@ extension Verifier {
     /// The source values found in decoded text. A part of a name shorter than four letters ("OB",
     /// "Li") alone is no evidence outside a person-name field: such letters are abbreviations in
     /// ordinary text ("OB_GENERAL"); two parts of the same name together are.
-    func textMatches(_ text: String, vr: String, facts: SourceFacts, identifiers: PatientIdentifiers) -> [(IdentifyingKind, Tag, String)] {
+    func textMatches(_ text: String, vr: VR, facts: SourceFacts, identifiers: PatientIdentifiers) -> [(IdentifyingKind, Tag, String)] {
         var byValue: [String: (kind: IdentifyingKind, tag: Tag, needles: [String])] = [:]
         let matches = TextMatcher.matches(in: text, of: identifiers)
         if matches.isEmpty { return [] }
