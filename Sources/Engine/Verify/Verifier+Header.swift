@@ -106,12 +106,23 @@ extension Verifier {
     }
 
     /// Terms the product itself writes ("ANONYMIZED", the method's words) are dropped: a patient
-    /// called "Data" would otherwise be found in every output's De-identification Method.
-    static func usable(_ identifiers: PatientIdentifiers) -> PatientIdentifiers {
+    /// called "Data" would otherwise be found in every output's De-identification Method. Also
+    /// returns the folded terms so dropped, which the byte scan leaves out too.
+    static func usable(_ identifiers: PatientIdentifiers) -> (identifiers: PatientIdentifiers, dropped: Set<String>) {
         let key = VocabularyKey(terms: identifiers.terms, dates: identifiers.dates)
         // The files of a study share their identifiers: matched once, not once per file (it cost
-        // a ninth of a header-only file's work).
-        return identifiers.excluding(vocabularyMatches.value(key) { TextMatcher.matches(in: foldedVocabulary, of: identifiers) })
+        // a ninth of a header-only file's work), and so is the set of terms dropped.
+        let own = vocabularyMatches.value(key) {
+            let matches = TextMatcher.matches(in: foldedVocabulary, of: identifiers)
+            return OwnWords(matches: matches, dropped: Set(identifiers.terms).intersection(matches))
+        }
+        return (identifiers.excluding(own.matches), own.dropped)
+    }
+
+    /// The product's own words found among a source's identifiers, and the terms among them.
+    private struct OwnWords: Sendable {
+        let matches: [String]
+        let dropped: Set<String>
     }
 
     /// What TextMatcher looks for: the folded terms and the dates it spells out.
@@ -120,7 +131,7 @@ extension Verifier {
         let dates: [String]
     }
 
-    private static let vocabularyMatches = BoundedCache<VocabularyKey, [String]>(limit: 512)
+    private static let vocabularyMatches = BoundedCache<VocabularyKey, OwnWords>(limit: 512)
 
     /// Folded once for all files: folding it character by character cost more than a file's header check.
     static let foldedVocabulary = TextMatcher.FoldedText(ownVocabulary)

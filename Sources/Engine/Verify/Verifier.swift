@@ -71,8 +71,8 @@ public struct Verifier: Sendable {
     public func verify(_ subject: Subject) -> Verification {
         var result = Verification()
         let all = subject.source.headerIdentifiers
-        let identifiers = Self.usable(all)
-        let needles = ValueNeedles(subject.source, excluding: Set(all.terms).subtracting(identifiers.terms))
+        let (identifiers, dropped) = Self.usable(all)
+        let needles = ValueNeedles(subject.source, excluding: dropped)
         checkName(subject, identifiers: identifiers, needles: needles, into: &result)
         switch subject.output {
         case .bytes(let data):
