@@ -27,39 +27,46 @@ struct ValueNeedles {
     static let minimumLength = 4
 
     /// `excluded`: folded terms not to look for (the product's own words, see Verifier.usable).
+    /// The needles are the source's names, IDs and places, then its dates, then its UIDs.
     init(_ facts: SourceFacts, excluding excluded: Set<String> = []) {
-        let text = Self.textNeedles(facts.values, excluding: excluded)
-        var needles = text.needles
+        let dates = facts.dates.sorted { $0.key < $1.key }.map { DatedTag(date: $0.key, tag: $0.value) }
+        let shared = Self.sharedNeedles(facts.values, dates: dates, excluding: excluded)
+        var needles = shared.needles
         // The shared set is only read: inserting into it would copy it for every file.
-        var seen = Set<Spelling>(minimumCapacity: facts.uids.count + 11 * facts.dates.count)
-        func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String, uid: Bool) {
-            let lowered = bytes.map(Self.lower)
-            guard lowered.count >= Self.minimumLength, !text.seen.contains(Spelling(lowered)),
-                  seen.insert(Spelling(lowered)).inserted else { return }
-            needles.append(Needle(bytes: lowered, kind: kind, tag: tag, value: value, uidBounded: uid))
-        }
-        for (uid, tag) in facts.uids.sorted(by: { $0.key < $1.key }) { add(Array(uid.utf8), .uid, tag, uid, uid: true) }
-        for (date, tag) in facts.dates.sorted(by: { $0.key < $1.key }) {
-            for spelling in TextMatcher.dateSpellings(date) { add(Array(spelling.utf8), .date, tag, date, uid: false) }
+        var seen = Set<Spelling>(minimumCapacity: facts.uids.count)
+        var wholeRuns = true
+        for (uid, tag) in facts.uids.sorted(by: { $0.key < $1.key }) {
+            let lowered = uid.utf8.map(Self.lower)
+            guard lowered.count >= Self.minimumLength, !shared.seen.contains(Spelling(lowered)),
+                  seen.insert(Spelling(lowered)).inserted else { continue }
+            wholeRuns = wholeRuns && lowered.allSatisfy(NeedleIndex.isRunByte)
+            needles.append(Needle(bytes: lowered, kind: .uid, tag: tag, value: uid, uidBounded: true))
         }
         self.needles = needles
-        index = NeedleIndex(needles)
+        // UIDs of digits and dots are looked up by run, apart from the shared needles' groups,
+        // which are used as they are; a UID of other bytes joins the groups, made for this file.
+        index = wholeRuns ? NeedleIndex(groups: shared.groups, needles: needles, runsFrom: shared.needles.count)
+                          : NeedleIndex(needles)
     }
 
-    /// The needles of the source's names, IDs and places, with their spellings and encodings.
-    /// The files of one study share these values, so each distinct set is spelled out once per
-    /// process; UIDs and dates differ per file and are added by `init`.
-    private static func textNeedles(_ values: [SourceFacts.Value], excluding excluded: Set<String>) -> TextNeedles {
-        textCache.value(TextKey(values: values, excluded: excluded)) { spelledOut(values, excluding: excluded) }
-    }
-
-    private static func spelledOut(_ values: [SourceFacts.Value], excluding excluded: Set<String>) -> TextNeedles {
-        var made = TextNeedles()
-        func add(_ bytes: [UInt8], _ value: SourceFacts.Value) {
-            let lowered = bytes.map(Self.lower)
-            guard lowered.count >= Self.minimumLength, made.seen.insert(Spelling(lowered)).inserted else { return }
-            made.needles.append(Needle(bytes: lowered, kind: value.kind, tag: value.tag, value: value.text, uidBounded: false))
+    /// The needles of the source's names, IDs and places, with their spellings and encodings, and
+    /// of its dates, with the index of their groups. The files of one study share these values,
+    /// so each distinct set is spelled out once per process; UIDs differ per file and are added by `init`.
+    private static func sharedNeedles(_ values: [SourceFacts.Value], dates: [DatedTag], excluding excluded: Set<String>) -> SharedNeedles {
+        sharedCache.value(SharedKey(values: values, dates: dates, excluded: excluded)) {
+            spelledOut(values, dates: dates, excluding: excluded)
         }
+    }
+
+    private static func spelledOut(_ values: [SourceFacts.Value], dates: [DatedTag], excluding excluded: Set<String>) -> SharedNeedles {
+        var needles: [Needle] = []
+        var seen = Set<Spelling>()
+        func add(_ bytes: [UInt8], _ kind: IdentifyingKind, _ tag: Tag, _ value: String) {
+            let lowered = bytes.map(Self.lower)
+            guard lowered.count >= Self.minimumLength, seen.insert(Spelling(lowered)).inserted else { return }
+            needles.append(Needle(bytes: lowered, kind: kind, tag: tag, value: value, uidBounded: false))
+        }
+        func add(_ bytes: [UInt8], _ value: SourceFacts.Value) { add(bytes, value.kind, value.tag, value.text) }
         for value in values {
             for part in PatientIdentifiers.parts(of: value.text, isName: value.isName) where !excluded.contains(TextMatcher.fold(part)) {
                 // ASCII is matched in any case already; other letters need their cases spelled out.
@@ -81,17 +88,29 @@ struct ValueNeedles {
                 }
             }
         }
-        return made
+        for dated in dates {
+            for spelling in TextMatcher.dateSpellings(dated.date) { add(Array(spelling.utf8), .date, dated.tag, dated.date) }
+        }
+        // None of these is a whole-run UID: all are in the groups.
+        return SharedNeedles(needles: needles, seen: seen, groups: NeedleIndex.Groups(needles, Array(needles.indices)))
     }
 
-    private struct TextKey: Hashable {
+    /// A date the profile removes or shifts, and one attribute it came from.
+    private struct DatedTag: Hashable {
+        let date: String
+        let tag: Tag
+    }
+
+    private struct SharedKey: Hashable {
         let values: [SourceFacts.Value]
+        let dates: [DatedTag]
         let excluded: Set<String>
     }
 
-    private struct TextNeedles {
-        var needles: [Needle] = []
-        var seen = Set<Spelling>()
+    private struct SharedNeedles {
+        let needles: [Needle]
+        let seen: Set<Spelling>
+        let groups: NeedleIndex.Groups
     }
 
     /// A needle's bytes as a set member, hashed in one call over the buffer (an array of bytes
@@ -102,7 +121,7 @@ struct ValueNeedles {
         func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     }
 
-    private static let textCache = BoundedCache<TextKey, TextNeedles>(limit: 512)
+    private static let sharedCache = BoundedCache<SharedKey, SharedNeedles>(limit: 512)
 
     var isEmpty: Bool { needles.isEmpty }
 
@@ -122,9 +141,12 @@ struct ValueNeedles {
     }
 }
 
-/// The needles in flat arrays grouped by first byte, so that the scan, which meets every byte of
-/// a header, runs on buffer pointers without reference counting or bounds checks: it was the
-/// largest single cost of checking a header once UIDs, which share long prefixes, were needles.
+/// The needles in flat arrays grouped by the slot of their first four bytes, so that the scan,
+/// which meets every byte of a header, runs on buffer pointers without reference counting or
+/// bounds checks: it was the largest single cost of checking a header once UIDs, which share long
+/// prefixes, were needles. A byte of the text meets only the needles whose first four bytes fall
+/// in the slot its own four do, most often none. The groups of a study's shared needles are made
+/// once (ValueNeedles.sharedNeedles); each file adds only its UIDs, looked up by run.
 ///
 /// UIDs of digits and dots are not in those groups: such a needle, which may touch no digit or
 /// dot, matches only a whole run of digits and dots, so each run of the text is looked up once by
@@ -141,55 +163,81 @@ private struct NeedleIndex {
         let uidBounded: Bool
     }
 
-    /// In order of first byte: those starting with b are entries[bucket[b] ..< bucket[b + 1]].
-    private let entries: [Entry]
-    private let bucket: [Int]
-    private let bytes: [UInt8]
+    /// The needles that are not whole-run UIDs, grouped by the slot of their first four bytes.
+    struct Groups {
+        /// In order of slot: those whose first four bytes hash to slot k (`slot(of:)`) are
+        /// entries[bucket[k] ..< bucket[k + 1]], in the needles' own order.
+        let entries: [Entry]
+        let bucket: [Int]
+        /// The slot of a head is its top bits after a multiplicative hash (32 - log2 of the slots).
+        let slotShift: UInt32
+        let bytes: [UInt8]
+
+        /// Groups `needles[n]` for each n of `members`.
+        init(_ needles: [ValueNeedles.Needle], _ members: [Int]) {
+            // At least twice as many slots as needles, so that most slots are empty.
+            var slots = 16
+            while slots < 2 * members.count { slots *= 2 }
+            let shift = UInt32(32 - slots.trailingZeroBitCount)
+            slotShift = shift
+            func slot(_ n: Int) -> Int {
+                let b = needles[n].bytes
+                return NeedleIndex.slot(of: NeedleIndex.word(b[0], b[1], b[2], b[3]), shift: shift)
+            }
+            // Counted by slot, then placed: in each slot in the needles' own order.
+            var bucket = [Int](repeating: 0, count: slots + 1)
+            for n in members { bucket[slot(n) + 1] += 1 }
+            for k in 0..<slots { bucket[k + 1] += bucket[k] }
+            var next = bucket
+            var placed = [Int](repeating: 0, count: members.count)
+            for n in members {
+                placed[next[slot(n)]] = n
+                next[slot(n)] += 1
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(members.reduce(0) { $0 + needles[$1].bytes.count })
+            entries = placed.map { n in
+                let b = needles[n].bytes
+                defer { bytes += b }
+                return Entry(needle: n, start: bytes.count, length: b.count, head: NeedleIndex.word(b[0], b[1], b[2], b[3]),
+                             uidBounded: needles[n].uidBounded)
+            }
+            self.bucket = bucket
+            self.bytes = bytes
+        }
+    }
+
+    private let groups: Groups
     /// The whole-run needles by the hash of their bytes (`runHash`): their positions in
-    /// ValueNeedles.needles, several when hashes collide. Their bytes are in `runBytes`.
-    private let runs: [UInt64: [Int]]
-    private let runBytes: [[UInt8]]
+    /// ValueNeedles.needles and their bytes, several when hashes collide.
+    private let runs: [UInt64: [(needle: Int, bytes: [UInt8])]]
     /// The shortest and longest whole-run needle (0 when there is none).
     private let runLengths: ClosedRange<Int>
 
+    /// Every needle indexed: whole-run UIDs by run, the others in groups.
     init(_ needles: [ValueNeedles.Needle]) {
-        var runs: [UInt64: [Int]] = [:]
-        var runBytes = [[UInt8]](repeating: [], count: needles.count)
+        let grouped = needles.indices.filter { !(needles[$0].uidBounded && needles[$0].bytes.allSatisfy(Self.isRunByte)) }
+        let inGroups = Set(grouped)
+        self.init(groups: Groups(needles, grouped), needles: needles, runs: needles.indices.filter { !inGroups.contains($0) })
+    }
+
+    /// `groups` as made for needles[..<start] and the needles from `start` on, all whole-run UIDs.
+    init(groups: Groups, needles: [ValueNeedles.Needle], runsFrom start: Int) {
+        self.init(groups: groups, needles: needles, runs: Array(start..<needles.count))
+    }
+
+    private init(groups: Groups, needles: [ValueNeedles.Needle], runs members: [Int]) {
+        self.groups = groups
+        var runs: [UInt64: [(needle: Int, bytes: [UInt8])]] = [:]
         var shortest = Int.max, longest = 0
-        var grouped: [Int] = []
-        for (n, needle) in needles.enumerated() {
-            guard needle.uidBounded, needle.bytes.allSatisfy(Self.isRunByte) else {
-                grouped.append(n)
-                continue
-            }
-            needle.bytes.withUnsafeBufferPointer { runs[Self.runHash($0.baseAddress!, $0.count), default: []].append(n) }
-            runBytes[n] = needle.bytes
-            shortest = min(shortest, needle.bytes.count)
-            longest = max(longest, needle.bytes.count)
+        for n in members {
+            let bytes = needles[n].bytes
+            bytes.withUnsafeBufferPointer { runs[Self.runHash($0.baseAddress!, $0.count), default: []].append((n, bytes)) }
+            shortest = min(shortest, bytes.count)
+            longest = max(longest, bytes.count)
         }
         self.runs = runs
-        self.runBytes = runBytes
         runLengths = longest == 0 ? 0...0 : shortest...longest
-        // Counted by first byte, then placed: in each group in the needles' own order.
-        var bucket = [Int](repeating: 0, count: 257)
-        for n in grouped { bucket[Int(needles[n].bytes[0]) + 1] += 1 }
-        for b in 0..<256 { bucket[b + 1] += bucket[b] }
-        var next = bucket
-        var placed = [Int](repeating: 0, count: grouped.count)
-        for n in grouped {
-            placed[next[Int(needles[n].bytes[0])]] = n
-            next[Int(needles[n].bytes[0])] += 1
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(grouped.reduce(0) { $0 + needles[$1].bytes.count })
-        entries = placed.map { n in
-            let b = needles[n].bytes
-            defer { bytes += b }
-            return Entry(needle: n, start: bytes.count, length: b.count, head: Self.word(b[0], b[1], b[2], b[3]),
-                         uidBounded: needles[n].uidBounded)
-        }
-        self.bucket = bucket
-        self.bytes = bytes
     }
 
     static func isRunByte(_ byte: UInt8) -> Bool { ValueNeedles.isDigit(byte) || byte == 0x2E }
@@ -204,9 +252,9 @@ private struct NeedleIndex {
     /// Calls `hit` for the whole-run needle that is `text[at ..< at + count]`, if one is.
     private func lookUpRun(_ text: UnsafePointer<UInt8>, at start: Int, count: Int, minimumLength: Int, _ hit: (Int, Int) -> Void) {
         guard count >= minimumLength, runLengths.contains(count), let candidates = runs[Self.runHash(text + start, count)] else { return }
-        for n in candidates where runBytes[n].count == count {
-            let same = runBytes[n].withUnsafeBufferPointer { memcmp($0.baseAddress!, text + start, count) == 0 }
-            if same { hit(n, start) }
+        for candidate in candidates where candidate.bytes.count == count {
+            let same = candidate.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, text + start, count) == 0 }
+            if same { hit(candidate.needle, start) }
         }
     }
 
@@ -214,17 +262,23 @@ private struct NeedleIndex {
         UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
     }
 
+    /// Fibonacci hashing: the top bits of the head times 2^32 / golden ratio.
+    static func slot(of head: UInt32, shift: UInt32) -> Int {
+        Int((head &* 0x9E37_79B1) >> shift)
+    }
+
     func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
-        guard !entries.isEmpty || !runs.isEmpty, let base = text.baseAddress else { return }
+        guard !groups.entries.isEmpty || !runs.isEmpty, let base = text.baseAddress else { return }
         let end = min(range.upperBound, text.count)
         let text = base.assumingMemoryBound(to: UInt8.self)
         var i = max(0, range.lowerBound)
         guard end - i >= 4 else { return } // every needle has four bytes or more
         let hasRuns = !runs.isEmpty
         var runEnd = i // where the run of digits and dots that `i` is in ends
-        entries.withUnsafeBufferPointer { entries in
-            bytes.withUnsafeBufferPointer { bytes in
-                bucket.withUnsafeBufferPointer { bucket in
+        let shift = groups.slotShift
+        groups.entries.withUnsafeBufferPointer { entries in
+            groups.bytes.withUnsafeBufferPointer { bytes in
+                groups.bucket.withUnsafeBufferPointer { bucket in
                     var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
                     while i + 4 <= end {
                         if hasRuns && i >= runEnd && Self.isRunByte(text[i]) {
@@ -234,9 +288,9 @@ private struct NeedleIndex {
                             lookUpRun(text, at: i, count: runEnd - i, minimumLength: minimumLength, hit)
                         }
                         window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
-                        let b = Int(window & 0xFF)
-                        var c = bucket[b]
-                        let last = bucket[b + 1]
+                        let k = Self.slot(of: window, shift: shift)
+                        var c = bucket[k]
+                        let last = bucket[k + 1]
                         while c < last {
                             defer { c += 1 }
                             guard entries[c].head == window else { continue }
