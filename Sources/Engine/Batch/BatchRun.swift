@@ -201,11 +201,11 @@ public final class BatchRun: @unchecked Sendable {
     /// Encoded once, for the journal and the report alike.
     private func settle(_ processed: Processed, at index: Int, identity: String?, encoder: JSONEncoder) {
         var outcome = processed.outcome
-        var encoded = try? encoder.encode(outcome)
+        var encoded = ReportSpool.encode(outcome, with: encoder)
         claims.settle(index, claimed: processed.claimed) { superseded in
             if superseded {
                 outcome = Self.duplicate(of: index)
-                encoded = try? encoder.encode(outcome)
+                encoded = ReportSpool.encode(outcome, with: encoder)
             }
             if let identity, let encoded { journal?.append(identity: identity, encodedOutcome: encoded) }
             if settings.mapPath != nil, outcome.state == .delivered, let output = outcome.output, let scrub = processed.scrub {
