@@ -281,13 +281,16 @@ public final class BatchRun: @unchecked Sendable {
         var outcome = InstanceOutcome(input: index + 1, state: .quarantined)
         var scrub: ScrubResult?
         var delivering: String?
+        var claimed: PathDigest? // the digest of `delivering`, made once (a SHA-256)
         var alsoRedact: [Proposal] = []
         let path = files[index]
         do {
             var result = try processor.deidentify(path: path)
             delivering = result.relativePath
+            let digest = PathDigest(result.relativePath)
+            claimed = digest
             do {
-                try deliver(result, index)
+                try deliver(result, index, digest: digest)
             } catch let failure as CheckFailure {
                 guard let more = Self.readable(failure.verification) else {
                     throw EngineError(.verificationFailed, failure.verification.reason)
@@ -295,7 +298,7 @@ public final class BatchRun: @unchecked Sendable {
                 // The first pass's proposals stand; the file is read again from the source.
                 alsoRedact = more
                 result = try processor.deidentify(path: path, proposals: result.proposals + more)
-                do { try deliver(result, index) } catch let again as CheckFailure {
+                do { try deliver(result, index, digest: digest) } catch let again as CheckFailure {
                     throw EngineError(.verificationFailed, again.verification.reason)
                 }
             }
@@ -319,15 +322,15 @@ public final class BatchRun: @unchecked Sendable {
             outcome.code = EngineError.Code.io.name
             outcome.reason = "unexpected failure"
         }
-        return Processed(outcome: outcome, claimed: delivering.map(PathDigest.init), scrub: scrub)
+        return Processed(outcome: outcome, claimed: claimed, scrub: scrub)
     }
 
     /// Writes one output under its name; the check reads the written file before it takes its name,
     /// and the export follows, so an image that fails either is not delivered.
-    private func deliver(_ result: InstanceProcessor.Result, _ index: Int) throws {
+    /// `digest`: PathDigest of the result's relative path.
+    private func deliver(_ result: InstanceProcessor.Result, _ index: Int, digest: PathDigest) throws {
         let relative = result.relativePath
         let destination = settings.output + "/" + relative
-        let digest = PathDigest(relative)
         let grant = claims.claim(digest, for: index)
         guard grant != .denied else { throw EngineError(.unsupported, Self.duplicateReason) }
         defer { claims.finish(digest, for: index) }

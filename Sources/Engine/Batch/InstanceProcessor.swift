@@ -91,12 +91,17 @@ public struct InstanceProcessor: Sendable {
     /// Study / series / instance folders named by the replaced UIDs: nothing from the header's
     /// identifying values reaches a path.
     static func outputPath(_ dataset: DicomItem) throws -> String {
-        let parts = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { dataset.string($0) ?? "" }
-        guard let instance = parts.last, !instance.isEmpty else {
+        // Over the stored bytes: a value of only padding (spaces, NULs) is no UID.
+        let parts = [Tag.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID].map { tag -> [UInt8]? in
+            guard let raw = dataset.index(of: tag).flatMap(dataset.stringBytes(at:)),
+                  raw.contains(where: { $0 != 0x20 && $0 != 0 }) else { return nil }
+            return raw
+        }
+        guard let instance = parts.last, instance != nil else {
             throw EngineError(.malformed, "no SOP Instance UID")
         }
         // Digits and dots kept byte by byte: anything else a replaced UID cannot hold goes.
-        let safe = parts.map { $0.isEmpty ? "unknown" : String(decoding: $0.utf8.filter { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }, as: UTF8.self) }
+        let safe = parts.map { $0.map { String(decoding: $0.filter { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }, as: UTF8.self) } ?? "unknown" }
         return "\(safe[0])/\(safe[1])/\(safe[2]).dcm"
     }
 }
