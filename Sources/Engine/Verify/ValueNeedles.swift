@@ -175,9 +175,10 @@ private struct NeedleIndex {
 
         /// Groups `needles[n]` for each n of `members`.
         init(_ needles: [ValueNeedles.Needle], _ members: [Int]) {
-            // At least twice as many slots as needles, so that most slots are empty.
-            var slots = 16
-            while slots < 2 * members.count { slots *= 2 }
+            // At least eight times as many slots as needles, so that nearly all are empty: with
+            // twice as many, two bytes in five of a header met a needle's slot.
+            var slots = 64
+            while slots < 8 * members.count { slots *= 2 }
             let shift = UInt32(32 - slots.trailingZeroBitCount)
             slotShift = shift
             func slot(_ n: Int) -> Int {
@@ -204,6 +205,13 @@ private struct NeedleIndex {
             }
             self.bucket = bucket
             self.bytes = bytes
+        }
+
+        /// The three arrays as buffers, for a scan that reads them at every byte.
+        func withBuffers(_ body: (UnsafeBufferPointer<Entry>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) -> Void) {
+            entries.withUnsafeBufferPointer { entries in
+                bytes.withUnsafeBufferPointer { bytes in bucket.withUnsafeBufferPointer { body(entries, bytes, $0) } }
+            }
         }
     }
 
@@ -264,7 +272,7 @@ private struct NeedleIndex {
 
     /// Fibonacci hashing: the top bits of the head times 2^32 / golden ratio.
     static func slot(of head: UInt32, shift: UInt32) -> Int {
-        Int((head &* 0x9E37_79B1) >> shift)
+        Int((head &* 0x9E37_79B1) &>> shift) // shift is below 32: no check for a larger one
     }
 
     func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
@@ -276,47 +284,58 @@ private struct NeedleIndex {
         let hasRuns = !runs.isEmpty
         var runEnd = i // where the run of digits and dots that `i` is in ends
         let shift = groups.slotShift
-        groups.entries.withUnsafeBufferPointer { entries in
-            groups.bytes.withUnsafeBufferPointer { bytes in
-                groups.bucket.withUnsafeBufferPointer { bucket in
-                    var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
-                    while i + 4 <= end {
-                        if hasRuns && i >= runEnd && Self.isRunByte(text[i]) {
-                            // A run starts here (the byte before is no digit or dot, or the range starts).
-                            runEnd = i + 1
-                            while runEnd < end && Self.isRunByte(text[runEnd]) { runEnd += 1 }
-                            lookUpRun(text, at: i, count: runEnd - i, minimumLength: minimumLength, hit)
-                        }
-                        window = window >> 8 | UInt32(ValueNeedles.lower(text[i + 3])) << 24
-                        let k = Self.slot(of: window, shift: shift)
-                        var c = bucket[k]
-                        let last = bucket[k + 1]
-                        while c < last {
-                            defer { c += 1 }
-                            guard entries[c].head == window else { continue }
-                            let entry = entries[c]
-                            guard entry.length >= minimumLength, i + entry.length <= end else { continue }
-                            let count = entry.length, from = entry.start
-                            var k = 4
-                            while k < count && ValueNeedles.lower(text[i + k]) == bytes[from + k] { k += 1 }
-                            guard k == count else { continue }
-                            // UIDs must not touch a digit or a dot on either side, numbers not a digit.
-                            if i > range.lowerBound {
-                                let before = text[i - 1]
-                                if entry.uidBounded ? (ValueNeedles.isDigit(before) || before == 0x2E)
-                                    : (ValueNeedles.isDigit(bytes[from]) && ValueNeedles.isDigit(before)) { continue }
-                            }
-                            if i + count < end {
-                                let after = text[i + count]
-                                if entry.uidBounded ? (ValueNeedles.isDigit(after) || after == 0x2E)
-                                    : (ValueNeedles.isDigit(bytes[from + count - 1]) && ValueNeedles.isDigit(after)) { continue }
-                            }
-                            hit(entry.needle, i)
-                        }
-                        i += 1
-                    }
+        groups.withBuffers { entries, bytes, bucket in
+            var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
+            // This loop meets every byte, so it does no more than find the slot of the four bytes
+            // at i; a slot that holds needles (one slot in eight at most does) is compared elsewhere
+            // (`compare`), which keeps the loop's few variables in registers: 27 instructions a
+            // byte, against 55 before. Wrapping arithmetic: i + 4 <= end holds throughout.
+            let lastStart = end &- 4
+            while i <= lastStart {
+                if hasRuns && i >= runEnd && Self.isRunByte(text[i]) {
+                    // A run starts here (the byte before is no digit or dot, or the range starts).
+                    runEnd = i + 1
+                    while runEnd < end && Self.isRunByte(text[runEnd]) { runEnd += 1 }
+                    lookUpRun(text, at: i, count: runEnd - i, minimumLength: minimumLength, hit)
                 }
+                window = window &>> 8 | UInt32(ValueNeedles.lower(text[i &+ 3])) &<< 24
+                let k = Self.slot(of: window, shift: shift)
+                let first = bucket[k], last = bucket[k &+ 1]
+                if first < last {
+                    Self.compare(text, at: i, range.lowerBound..<end, entries, bytes, slot: first..<last, head: window,
+                                 minimumLength: minimumLength, hit)
+                }
+                i &+= 1
             }
+        }
+    }
+
+    /// Calls `hit` for each of `entries` (one slot's) that starts with `head` and is `text` at `i`,
+    /// bounded as its kind must be within `range`.
+    @inline(never)
+    private static func compare(_ text: UnsafePointer<UInt8>, at i: Int, _ range: Range<Int>, _ entries: UnsafeBufferPointer<Entry>,
+                                _ bytes: UnsafeBufferPointer<UInt8>, slot: Range<Int>, head: UInt32, minimumLength: Int,
+                                _ hit: (Int, Int) -> Void) {
+        let end = range.upperBound
+        for c in slot where entries[c].head == head {
+            let entry = entries[c]
+            guard entry.length >= minimumLength, i + entry.length <= end else { continue }
+            let count = entry.length, from = entry.start
+            var k = 4
+            while k < count && ValueNeedles.lower(text[i + k]) == bytes[from + k] { k += 1 }
+            guard k == count else { continue }
+            // UIDs must not touch a digit or a dot on either side, numbers not a digit.
+            if i > range.lowerBound {
+                let before = text[i - 1]
+                if entry.uidBounded ? (ValueNeedles.isDigit(before) || before == 0x2E)
+                    : (ValueNeedles.isDigit(bytes[from]) && ValueNeedles.isDigit(before)) { continue }
+            }
+            if i + count < end {
+                let after = text[i + count]
+                if entry.uidBounded ? (ValueNeedles.isDigit(after) || after == 0x2E)
+                    : (ValueNeedles.isDigit(bytes[from + count - 1]) && ValueNeedles.isDigit(after)) { continue }
+            }
+            hit(entry.needle, i)
         }
     }
 }
