@@ -4,11 +4,12 @@ import Foundation
 import Testing
 
 /// A source with `count` UIDs under one root (as an enhanced multi-frame's per-frame references
-/// are), a date, an ID with digits and a name.
-private func facts(uids count: Int) -> SourceFacts {
+/// are), a date, an ID with digits and a name. `lettered`: one more UID, not all digits and dots,
+/// which makes the needles' whole index for this file instead of using the study's shared groups.
+private func facts(uids count: Int, lettered: Bool = true) -> SourceFacts {
     var facts = SourceFacts(path: "/nowhere")
     for n in 1...count { facts.uids["1.2.826.0.1.3680043.8.498.9.0.4.\(n)"] = Tag(0x0008, 0x1155) }
-    facts.uids["1.3.6.1.4.1.9590.100.1.2.X7"] = .studyInstanceUID // not all digits and dots
+    if lettered { facts.uids["1.3.6.1.4.1.9590.100.1.2.X7"] = .studyInstanceUID }
     facts.dates["20240115"] = .studyDate
     facts.values = [SourceFacts.Value(kind: .identifier, tag: .patientID, text: "LRG00017", isName: false),
                     SourceFacts.Value(kind: .name, tag: .patientName, text: "Jonaitis^Rita", isName: true)]
@@ -54,8 +55,8 @@ private func scanned(_ needles: ValueNeedles, _ text: [UInt8], in range: Range<I
     #expect(found("on 2024-01-15 as LRG00017") == ["20240115", "LRG00017"])
 }
 
-@Test func theScanFindsWhatAPlainSearchFinds() {
-    let needles = ValueNeedles(facts(uids: 200))
+@Test(arguments: [true, false]) func theScanFindsWhatAPlainSearchFinds(lettered: Bool) {
+    let needles = ValueNeedles(facts(uids: 200, lettered: lettered))
     let root = "1.2.826.0.1.3680043.8.498.9.0.4."
     // Pieces that touch each other at random: UIDs whole, cut, extended; dates; digits and dots.
     let pieces = [root + "1", root + "17", root + "170", root + "201", "1.2.826.", "2.25.3", ".", "5", "\\", "X",
@@ -72,4 +73,21 @@ private func scanned(_ needles: ValueNeedles, _ text: [UInt8], in range: Range<I
         }
     }
     #expect(compared > 300) // the text did hold needles
+}
+
+/// Two files of one study share their names and dates, and so the needles made for them; each
+/// finds its own UIDs and not the other's.
+@Test func filesOfOneStudyShareNeedlesButNotUIDs() {
+    var first = facts(uids: 3, lettered: false), second = facts(uids: 3, lettered: false)
+    first.uids = ["1.2.826.0.1.3680043.8.498.7.1": .sopInstanceUID]
+    second.uids = ["1.2.826.0.1.3680043.8.498.7.2": .sopInstanceUID]
+    let text = Array("1.2.826.0.1.3680043.8.498.7.1\\1.2.826.0.1.3680043.8.498.7.2 Jonaitis 20240115".utf8)
+    func found(_ facts: SourceFacts) -> [String] {
+        let needles = ValueNeedles(facts)
+        var values: [String] = []
+        needles.scan(text) { n, _ in values.append(needles.needles[n].value) }
+        return values
+    }
+    #expect(found(first) == ["1.2.826.0.1.3680043.8.498.7.1", "Jonaitis^Rita", "20240115"])
+    #expect(found(second) == ["1.2.826.0.1.3680043.8.498.7.2", "Jonaitis^Rita", "20240115"])
 }
