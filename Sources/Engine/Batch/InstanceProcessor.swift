@@ -97,7 +97,7 @@ public struct InstanceProcessor: Sendable {
                   raw.contains(where: { $0 != 0x20 && $0 != 0 }) else { return nil }
             return raw
         }
-        guard let instance = parts.last, instance != nil else {
+        guard parts[2] != nil else {
             throw EngineError(.malformed, "no SOP Instance UID")
         }
         // Digits and dots kept byte by byte: anything else a replaced UID cannot hold goes.

@@ -13,7 +13,8 @@ public enum AtomicFile {
     /// rewrites the whole path and cost more than the rest of writing a small file, and stepping
     /// String indices cost a hundred instructions a byte. Any other path goes to NSString.
     static func split(_ path: String) -> (folder: String, name: String) {
-        let plain: (folder: String, name: String)?? = path.utf8.withContiguousStorageIfAvailable { bytes in
+        // nil outside: no contiguous UTF-8; nil inside: not a plain path.
+        let plain = path.utf8.withContiguousStorageIfAvailable { bytes -> (folder: String, name: String)? in
             guard bytes.last != 0x2F else { return nil }
             var previous: UInt8 = 0
             var lastSlash: Int?
@@ -28,7 +29,7 @@ public enum AtomicFile {
             let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(lastSlash + 1)...]), as: UTF8.self)
             return (lastSlash == 0 ? "/" : String(decoding: UnsafeBufferPointer(rebasing: bytes[..<lastSlash]), as: UTF8.self), name)
         }
-        if let plain, let plain { return plain }
+        if let split = plain ?? nil { return split }
         return ((path as NSString).deletingLastPathComponent, (path as NSString).lastPathComponent)
     }
 
