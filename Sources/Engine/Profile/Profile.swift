@@ -107,7 +107,7 @@ public struct TagPattern: Hashable, Sendable, CustomStringConvertible {
 public struct Profile: Sendable {
     public let rules: [ProfileRule]
     public let options: Set<ProfileOption>
-    private let exact: [Tag: Action]
+    private let exact: TagTable<Action>
     private let patterns: [(TagPattern, Action)]
 
     /// The table shipped with the Engine.
@@ -168,7 +168,7 @@ public struct Profile: Sendable {
                 patterns.append((rule.pattern, action))
             }
         }
-        self.exact = exact
+        self.exact = TagTable(exact)
         self.patterns = patterns
     }
 

@@ -110,7 +110,7 @@ public struct SourceFacts: Sendable {
                         rows: geometry?.rows ?? 0, columns: geometry?.columns ?? 0)
     }
 
-    private static let sourceTags = Set(PatientIdentifiers.sources)
+    private static let sourceTags = TagTable<Bool>(PatientIdentifiers.sources)
 
     /// Opens `path` and reads its facts; a large file's Pixel Data is not read (see `openSource`).
     public static func read(path: String, profile: Profile, maxBytes: UInt64 = DicomFile.defaultMaxBytes) throws -> SourceFacts {

@@ -81,10 +81,10 @@ extension Verifier {
     static let conceptNameCodeSequence = Tag(0x0040, 0xA043)
 
     /// Coded values of a code sequence item (PS3.3 8.1, 8.2, 8.4).
-    static let codeAttributes: Set<Tag> = [
+    static let codeAttributes = TagTable<Bool>([
         Tag(0x0008, 0x0100), Tag(0x0008, 0x0102), Tag(0x0008, 0x0103), Tag(0x0008, 0x0105), Tag(0x0008, 0x010F),
         Tag(0x0008, 0x0119), Tag(0x0008, 0x0120),
-    ]
+    ])
 
     /// The source values found in decoded text. A part of a name shorter than four letters ("OB",
     /// "Li") alone is no evidence outside a person-name field: such letters are abbreviations in
