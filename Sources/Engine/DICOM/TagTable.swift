@@ -6,17 +6,16 @@
 struct TagTable<Value: Sendable>: Sendable {
     private let keys: [UInt32]
     private let values: [Value?]
-    private let shift: UInt32
+    private let slots: HashSlots
 
     init(_ entries: [Tag: Value]) {
-        var slots = 16
-        while slots < 2 * entries.count { slots *= 2 }
-        shift = UInt32(32 - slots.trailingZeroBitCount)
-        var keys = [UInt32](repeating: 0, count: slots)
-        var values = [Value?](repeating: nil, count: slots)
+        let slots = HashSlots(atLeast: 2 * entries.count, minimum: 16)
+        self.slots = slots
+        var keys = [UInt32](repeating: 0, count: slots.count)
+        var values = [Value?](repeating: nil, count: slots.count)
         for (tag, value) in entries {
-            var k = Self.slot(tag.packed, shift: shift)
-            while values[k] != nil { k = (k + 1) & (slots - 1) }
+            var k = slots.slot(tag.packed)
+            while values[k] != nil { k = (k + 1) & (slots.count - 1) }
             keys[k] = tag.packed
             values[k] = value
         }
@@ -26,7 +25,7 @@ struct TagTable<Value: Sendable>: Sendable {
 
     subscript(tag: Tag) -> Value? {
         let key = tag.packed
-        var k = Self.slot(key, shift: shift)
+        var k = slots.slot(key)
         while let value = values[k] {
             if keys[k] == key { return value }
             k = (k + 1) & (keys.count - 1)
@@ -35,11 +34,6 @@ struct TagTable<Value: Sendable>: Sendable {
     }
 
     func contains(_ tag: Tag) -> Bool { self[tag] != nil }
-
-    /// Fibonacci hashing: the top bits of the tag times 2^32 / golden ratio.
-    private static func slot(_ key: UInt32, shift: UInt32) -> Int {
-        Int((key &* 0x9E37_79B1) &>> shift)
-    }
 }
 
 extension TagTable where Value == Bool {

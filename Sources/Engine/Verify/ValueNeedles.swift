@@ -165,30 +165,27 @@ private struct NeedleIndex {
 
     /// The needles that are not whole-run UIDs, grouped by the slot of their first four bytes.
     struct Groups {
-        /// In order of slot: those whose first four bytes hash to slot k (`slot(of:)`) are
+        /// In order of slot: those whose first four bytes hash to slot k (`slots`) are
         /// entries[bucket[k] ..< bucket[k + 1]], in the needles' own order.
         let entries: [Entry]
         let bucket: [Int]
-        /// The slot of a head is its top bits after a multiplicative hash (32 - log2 of the slots).
-        let slotShift: UInt32
+        let slots: HashSlots
         let bytes: [UInt8]
 
         /// Groups `needles[n]` for each n of `members`.
         init(_ needles: [ValueNeedles.Needle], _ members: [Int]) {
             // At least eight times as many slots as needles, so that nearly all are empty: with
             // twice as many, two bytes in five of a header met a needle's slot.
-            var slots = 64
-            while slots < 8 * members.count { slots *= 2 }
-            let shift = UInt32(32 - slots.trailingZeroBitCount)
-            slotShift = shift
+            let slots = HashSlots(atLeast: 8 * members.count, minimum: 64)
+            self.slots = slots
             func slot(_ n: Int) -> Int {
                 let b = needles[n].bytes
-                return NeedleIndex.slot(of: NeedleIndex.word(b[0], b[1], b[2], b[3]), shift: shift)
+                return slots.slot(NeedleIndex.word(b[0], b[1], b[2], b[3]))
             }
             // Counted by slot, then placed: in each slot in the needles' own order.
-            var bucket = [Int](repeating: 0, count: slots + 1)
+            var bucket = [Int](repeating: 0, count: slots.count + 1)
             for n in members { bucket[slot(n) + 1] += 1 }
-            for k in 0..<slots { bucket[k + 1] += bucket[k] }
+            for k in 0..<slots.count { bucket[k + 1] += bucket[k] }
             var next = bucket
             var placed = [Int](repeating: 0, count: members.count)
             for n in members {
@@ -224,9 +221,11 @@ private struct NeedleIndex {
 
     /// Every needle indexed: whole-run UIDs by run, the others in groups.
     init(_ needles: [ValueNeedles.Needle]) {
-        let grouped = needles.indices.filter { !(needles[$0].uidBounded && needles[$0].bytes.allSatisfy(Self.isRunByte)) }
-        let inGroups = Set(grouped)
-        self.init(groups: Groups(needles, grouped), needles: needles, runs: needles.indices.filter { !inGroups.contains($0) })
+        var grouped: [Int] = [], runs: [Int] = []
+        for (n, needle) in needles.enumerated() {
+            if needle.uidBounded && needle.bytes.allSatisfy(Self.isRunByte) { runs.append(n) } else { grouped.append(n) }
+        }
+        self.init(groups: Groups(needles, grouped), needles: needles, runs: runs)
     }
 
     /// `groups` as made for needles[..<start] and the needles from `start` on, all whole-run UIDs.
@@ -270,10 +269,6 @@ private struct NeedleIndex {
         UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24
     }
 
-    /// Fibonacci hashing: the top bits of the head times 2^32 / golden ratio.
-    static func slot(of head: UInt32, shift: UInt32) -> Int {
-        Int((head &* 0x9E37_79B1) &>> shift) // shift is below 32: no check for a larger one
-    }
 
     func scan(_ text: UnsafeRawBufferPointer, in range: Range<Int>, minimumLength: Int, _ hit: (Int, Int) -> Void) {
         guard !groups.entries.isEmpty || !runs.isEmpty, let base = text.baseAddress else { return }
@@ -283,7 +278,7 @@ private struct NeedleIndex {
         guard end - i >= 4 else { return } // every needle has four bytes or more
         let hasRuns = !runs.isEmpty
         var runEnd = i // where the run of digits and dots that `i` is in ends
-        let shift = groups.slotShift
+        let slots = groups.slots
         groups.withBuffers { entries, bytes, bucket in
             var window = Self.word(0, ValueNeedles.lower(text[i]), ValueNeedles.lower(text[i + 1]), ValueNeedles.lower(text[i + 2]))
             // This loop meets every byte, so it does no more than find the slot of the four bytes
@@ -299,7 +294,7 @@ private struct NeedleIndex {
                     lookUpRun(text, at: i, count: runEnd - i, minimumLength: minimumLength, hit)
                 }
                 window = window &>> 8 | UInt32(ValueNeedles.lower(text[i &+ 3])) &<< 24
-                let k = Self.slot(of: window, shift: shift)
+                let k = slots.slot(window)
                 let first = bucket[k], last = bucket[k &+ 1]
                 if first < last {
                     Self.compare(text, at: i, range.lowerBound..<end, entries, bytes, slot: first..<last, head: window,
